@@ -120,3 +120,18 @@ export function headerOf(response: HttpResponseInit, name: string): string | und
   const found = Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase());
   return found?.[1];
 }
+
+/** A connection string to a loopback port where nothing listens: a store that is down. */
+export async function deadStoreConnectionString(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const key = Buffer.alloc(64, 7).toString('base64');
+  return (
+    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};` +
+    `TableEndpoint=http://127.0.0.1:${address.port}/devstoreaccount1;`
+  );
+}
