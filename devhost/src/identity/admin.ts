@@ -32,8 +32,13 @@ export async function handleAdmin(
     switch (route) {
       case 'GET /faults':
         return sendJson(res, 200, controls.faults());
-      case 'POST /faults':
-        return sendJson(res, 200, await controls.setFaults(parseFaults(await readJson(req))));
+      case 'POST /faults': {
+        const change = parseFaults(await readJson(req));
+        if (change.refused !== true) return sendJson(res, 200, await controls.setFaults(change));
+        // Refusing closes every connection, this one too: answer first, then stop listening.
+        res.once('finish', () => void controls.setFaults(change));
+        return sendJson(res, 200, { ...controls.faults(), ...change });
+      }
       case 'DELETE /faults':
         return sendJson(res, 200, await controls.resetFaults());
       case 'GET /stats':

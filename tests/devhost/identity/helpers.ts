@@ -54,10 +54,10 @@ export async function startTestIdentity(
 export async function miRequest(
   identity: IdentityServer,
   query: Record<string, string>,
-  header: string | undefined = identity.managedIdentity.header,
+  header: string | null = identity.managedIdentity.header,
 ): Promise<Response> {
   const url = `${identity.managedIdentity.endpoint}?${new URLSearchParams(query).toString()}`;
-  return fetch(url, { headers: header === undefined ? {} : { 'x-identity-header': header } });
+  return fetch(url, { headers: header === null ? {} : { 'x-identity-header': header } });
 }
 
 export const WORKER_RESOURCE = { 'api-version': '2019-08-01', resource: registrations.worker.identifierUri };
