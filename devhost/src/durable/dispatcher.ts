@@ -1,0 +1,248 @@
+// The orchestration dispatcher: instances with pending messages run one episode at a time each, up to
+// `limit` instances at once. An episode's writes commit in one transaction. Because this process owns
+// the store, the played history of each live instance is cached in memory as JSON texts.
+import type { FunctionInvoker } from '../contracts.js';
+import type { Logger } from '../log.js';
+import type { ActivityRunner } from './activity-runner.js';
+import { runEpisode, type EpisodePlan, type ReplayOutcome } from './episode.js';
+import { isReplayed, playedJson } from './history.js';
+import { continueAsNew, createInstance } from './lifecycle.js';
+import type { DurableStore, InstanceRow, WorkItemRow } from './store.js';
+import type { TimerScheduler } from './timer-scheduler.js';
+import { typedDataToValue } from './typed-data.js';
+import type { OrchestratorState } from './types.js';
+
+const FAILURE_MARKER = '$OutOfProcData$:';
+
+export interface DispatcherOptions {
+  store: DurableStore;
+  invoker: FunctionInvoker;
+  limit: number;
+  leaseOwner: string;
+  leaseMs: number;
+  logger: Logger;
+  activities: ActivityRunner;
+  timers: TimerScheduler;
+}
+
+export interface DispatcherStats {
+  episodes: number;
+  replayedEvents: number;
+}
+
+export class Dispatcher {
+  readonly stats: DispatcherStats = { episodes: 0, replayedEvents: 0 };
+  private readonly ready = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly played = new Map<string, string[]>();
+  private readonly idle = new Set<() => void>();
+  private stopped = false;
+  /** Called after an execution ended (completed, failed, terminated, continued as new). */
+  onEnded: (instanceId: string) => void = () => undefined;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Instances got new messages. */
+  notify(instanceIds: Iterable<string>): void {
+    for (const id of instanceIds) {
+      if (this.running.has(id)) this.again.add(id);
+      else this.ready.add(id);
+    }
+    this.pump();
+  }
+
+  /** Forgets cached history (after a purge or a restart with the same id). */
+  forget(instanceId: string): void {
+    this.played.delete(instanceId);
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    this.ready.clear();
+    if (this.running.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private pump(): void {
+    for (const id of this.ready) {
+      if (this.stopped || this.running.size >= this.options.limit) return;
+      this.ready.delete(id);
+      if (this.running.has(id)) {
+        this.again.add(id);
+        continue;
+      }
+      this.running.add(id);
+      void this.process(id).finally(() => {
+        this.running.delete(id);
+        if (this.again.delete(id)) this.ready.add(id);
+        if (this.running.size === 0) for (const resolve of this.idle) resolve();
+        this.pump();
+      });
+    }
+  }
+
+  private async process(id: string): Promise<void> {
+    const { store, logger } = this.options;
+    try {
+      const row = store.getInstance(id);
+      const messages = store.readMessages(id);
+      if (messages.length === 0) return;
+      if (!row) {
+        store.transaction(() => store.deleteMessages(messages.map((m) => m.id)));
+        return;
+      }
+      const played = this.playedHistory(row);
+      const now = Date.now();
+      const plan = await runEpisode(row, messages, played, (history) => this.replay(row, history), now);
+      if (this.stopped || !store.isOpen) return;
+      this.commit(row, plan, played, now);
+    } catch (error) {
+      if (!store.isOpen) return;
+      logger.error('durable.episode.failed', { instanceId: id, error });
+    }
+  }
+
+  private playedHistory(row: InstanceRow): string[] {
+    let played = this.played.get(row.id);
+    if (!played) {
+      played = this.options.store.readHistory(row.id).filter(isReplayed).map(playedJson);
+      this.played.set(row.id, played);
+    }
+    return played;
+  }
+
+  private async replay(row: InstanceRow, history: string[]): Promise<ReplayOutcome> {
+    const { invoker, logger } = this.options;
+    this.stats.episodes++;
+    this.stats.replayedEvents += history.length;
+    const fn = invoker.find(row.name);
+    if (!fn) {
+      return {
+        ok: false,
+        state: {
+          isDone: false,
+          actions: [],
+          error: `The orchestrator function '${row.name}' is not registered.`,
+        },
+      };
+    }
+    const trigger =
+      `{"history":[${history.join(',')}],"input":${row.input ?? 'null'},"instanceId":${JSON.stringify(row.id)},` +
+      `"isReplaying":false,"parentInstanceId":${JSON.stringify(row.parent_id ?? '')},"upperSchemaVersion":1,` +
+      `"upperSchemaVersionNew":3,"longRunningTimerIntervalDuration":"3.00:00:00",` +
+      `"maximumShortTimerDuration":"3650.00:00:00","defaultHttpAsyncRequestSleepTimeMillseconds":30000}`;
+    try {
+      const result = await invoker.invoke(row.name, [{ name: fn.triggerName, data: { json: trigger } }], {
+        logProps: { instanceId: row.id },
+      });
+      return { ok: true, state: typedDataToValue(result.returnValue) as OrchestratorState };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const at = message.indexOf(FAILURE_MARKER);
+      if (at >= 0) {
+        return {
+          ok: false,
+          state: JSON.parse(message.slice(at + FAILURE_MARKER.length)) as OrchestratorState,
+        };
+      }
+      // Not the engine's failure format: the history we sent did not replay. Fail the instance loudly.
+      logger.error('durable.replay.hostError', { instanceId: row.id, name: row.name, error });
+      return {
+        ok: false,
+        state: { isDone: false, actions: [], error: `devhost could not replay the history: ${message}` },
+      };
+    }
+  }
+
+  private commit(row: InstanceRow, plan: EpisodePlan, played: string[], now: number): void {
+    const { store, logger } = this.options;
+    const work: WorkItemRow[] = [];
+    const notify = new Set<string>();
+    let earliestTimer: number | undefined;
+    const leaseExpires = now + this.options.leaseMs;
+
+    store.transaction(() => {
+      store.deleteMessages(plan.consumed);
+      if (plan.history.length > 0) store.appendHistory(row.id, row.history_count, plan.history);
+      store.updateInstance(row.id, {
+        ...plan.instance,
+        history_count: row.history_count + plan.history.length,
+      });
+      for (const item of plan.workItems) {
+        const id = store.addWorkItem(item, now);
+        work.push({ ...item, id });
+      }
+      if (work.length > 0)
+        store.leaseWorkItems(
+          work.map((item) => item.id),
+          this.options.leaseOwner,
+          leaseExpires,
+        );
+      for (const timer of plan.timers) {
+        store.addTimer(timer);
+        earliestTimer = Math.min(earliestTimer ?? timer.fire_at, timer.fire_at);
+      }
+      for (const child of plan.children) {
+        const created = createInstance(
+          store,
+          {
+            id: child.instanceId,
+            name: child.name,
+            input: child.input,
+            parent: {
+              id: row.id,
+              executionId: row.execution_id,
+              taskId: child.parentTaskId,
+              retry: child.retry,
+            },
+          },
+          now,
+        );
+        if (created.created) {
+          this.played.delete(child.instanceId);
+          notify.add(child.instanceId);
+          continue;
+        }
+        const failure = {
+          ErrorType: 'InstanceExists',
+          ErrorMessage: `An instance with ID '${child.instanceId}' is already running.`,
+        };
+        store.addMessage(
+          row.id,
+          row.execution_id,
+          { kind: 'subFailed', taskId: child.parentTaskId, failure },
+          now,
+        );
+        notify.add(row.id);
+      }
+      for (const out of plan.outgoing) {
+        store.addMessage(out.instanceId, out.executionId, out.message, now);
+        notify.add(out.instanceId);
+      }
+      if (plan.ended === 'continuedAsNew') {
+        continueAsNew(store, row, plan.continueAsNewInput ?? 'null', now);
+        notify.add(row.id);
+      } else if (plan.ended) {
+        store.clearPendingWork(row.id);
+      }
+    });
+
+    if (plan.ended) this.played.delete(row.id);
+    else for (const item of plan.history) if (isReplayed(item)) played.push(playedJson(item));
+
+    if (plan.ended) {
+      logger.info(`durable.instance.${plan.ended}`, { instanceId: row.id, name: row.name });
+      if (plan.ended !== 'continuedAsNew') this.onEnded(row.id);
+    }
+    if (work.length > 0) this.options.activities.enqueue(work);
+    if (earliestTimer !== undefined) this.options.timers.added(earliestTimer);
+    if (notify.size > 0) this.notify(notify);
+  }
+}
