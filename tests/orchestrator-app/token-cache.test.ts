@@ -1,0 +1,55 @@
+// A warm token cache: 1,000 worker calls reach the managed-identity endpoint once.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { parseWorkerSettings } from '../../orchestrator-app/src/settings.js';
+import {
+  createTokenProvider,
+  sharedManagedIdentityCredential,
+} from '../../orchestrator-app/src/worker/token-provider.js';
+import { createWorkerClient } from '../../orchestrator-app/src/worker/worker-client.js';
+import {
+  sendJson,
+  startIdentityEndpoint,
+  startWorkerStub,
+  type IdentityEndpoint,
+} from './helpers/loopback.js';
+
+let identity: IdentityEndpoint;
+let worker: Awaited<ReturnType<typeof startWorkerStub>>;
+
+before(async () => {
+  identity = await startIdentityEndpoint();
+  worker = await startWorkerStub((_request, res) => sendJson(res, 200, { replayed: false }));
+});
+
+after(async () => {
+  await worker.close();
+  await identity.close();
+});
+
+test('1,000 worker calls, each asking for a token, cause one managed-identity request', async () => {
+  const settings = parseWorkerSettings({
+    WORKER_BASE_URL: worker.url,
+    WORKER_SCOPE: 'api://batch-worker/.default',
+  });
+  const tokens = createTokenProvider(sharedManagedIdentityCredential(undefined), settings.scope, 5000);
+  const client = createWorkerClient({ settings, tokens });
+
+  for (let batch = 0; batch < 20; batch += 1) {
+    const calls = Array.from({ length: 50 }, (_, i) =>
+      client.processItem({
+        runId: 'run-cache',
+        job: 'statements',
+        period: '2026-11',
+        itemId: `item-${batch * 50 + i}`,
+      }),
+    );
+    const outcomes = await Promise.all(calls);
+    assert.ok(outcomes.every((o) => o.kind === 'ok'));
+  }
+
+  assert.equal(worker.seen.length, 1000);
+  assert.ok(worker.seen.every((r) => r.headers.authorization === `Bearer ${identity.token}`));
+  assert.equal(identity.requests.length, 1);
+});
