@@ -72,6 +72,11 @@ export function testContext(functionName = 'test'): { context: InvocationContext
   return { context, events };
 }
 
+/** A GET of any path, e.g. `/api/health`. */
+export function getRequest(path: string, headers: Record<string, string> = {}): HttpRequest {
+  return new Request({ method: 'GET', url: `${BASE_URL}${path}`, headers });
+}
+
 export function listRequest(
   job: string,
   query: Record<string, string> = {},
