@@ -1,0 +1,3 @@
+import { defineAttackSuite } from './attack-suite.js';
+
+defineAttackSuite('orchestrator');
