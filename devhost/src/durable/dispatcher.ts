@@ -7,12 +7,9 @@ import type { ActivityRunner } from './activity-runner.js';
 import { runEpisode, type EpisodePlan, type ReplayOutcome } from './episode.js';
 import { isReplayed, playedJson } from './history.js';
 import { continueAsNew, createInstance } from './lifecycle.js';
+import { replayOrchestration } from './replay.js';
 import type { DurableStore, InstanceRow, WorkItemRow } from './store.js';
 import type { TimerScheduler } from './timer-scheduler.js';
-import { typedDataToValue } from './typed-data.js';
-import type { OrchestratorState } from './types.js';
-
-const FAILURE_MARKER = '$OutOfProcData$:';
 
 export interface DispatcherOptions {
   store: DurableStore;
@@ -119,46 +116,9 @@ export class Dispatcher {
   }
 
   private async replay(row: InstanceRow, history: string[]): Promise<ReplayOutcome> {
-    const { invoker, logger } = this.options;
     this.stats.episodes++;
     this.stats.replayedEvents += history.length;
-    const fn = invoker.find(row.name);
-    if (!fn) {
-      return {
-        ok: false,
-        state: {
-          isDone: false,
-          actions: [],
-          error: `The orchestrator function '${row.name}' is not registered.`,
-        },
-      };
-    }
-    const trigger =
-      `{"history":[${history.join(',')}],"input":${row.input ?? 'null'},"instanceId":${JSON.stringify(row.id)},` +
-      `"isReplaying":false,"parentInstanceId":${JSON.stringify(row.parent_id ?? '')},"upperSchemaVersion":1,` +
-      `"upperSchemaVersionNew":3,"longRunningTimerIntervalDuration":"3.00:00:00",` +
-      `"maximumShortTimerDuration":"3650.00:00:00","defaultHttpAsyncRequestSleepTimeMillseconds":30000}`;
-    try {
-      const result = await invoker.invoke(row.name, [{ name: fn.triggerName, data: { json: trigger } }], {
-        logProps: { instanceId: row.id },
-      });
-      return { ok: true, state: typedDataToValue(result.returnValue) as OrchestratorState };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const at = message.indexOf(FAILURE_MARKER);
-      if (at >= 0) {
-        return {
-          ok: false,
-          state: JSON.parse(message.slice(at + FAILURE_MARKER.length)) as OrchestratorState,
-        };
-      }
-      // Not the engine's failure format: the history we sent did not replay. Fail the instance loudly.
-      logger.error('durable.replay.hostError', { instanceId: row.id, name: row.name, error });
-      return {
-        ok: false,
-        state: { isDone: false, actions: [], error: `devhost could not replay the history: ${message}` },
-      };
-    }
+    return replayOrchestration(this.options.invoker, row, history, this.options.logger);
   }
 
   private commit(row: InstanceRow, plan: EpisodePlan, played: string[], now: number): void {

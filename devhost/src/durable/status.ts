@@ -37,6 +37,8 @@ export function toStatusJson(row: InstanceRow, options: StatusOptions): Record<s
     createdTime: isoSeconds(row.created_at),
     lastUpdatedTime: isoSeconds(row.updated_at),
   };
+  // Not in Azure's document; the dashboard links sub-orchestrations to their parent with it.
+  if (row.parent_id) status.parentInstanceId = row.parent_id;
   if (options.history) {
     let events = toStatusHistory(options.history, { showOutput: options.showHistoryOutput ?? false });
     const offset = options.historyOffset ?? 0;
