@@ -28,7 +28,9 @@ export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../../infra/bicep/po
 
 /**
  * Reads `infra/bicep/policy/<app>-authsettings.json` (the document Bicep deploys) and fills in the
- * local tenant, client ids and allowed callers. HTTPS is not required locally.
+ * local tenant, client ids and allowed callers. HTTPS is not required locally. Unlike infra, which
+ * admits any caller of the run API (the app checks roles), the local orchestrator admits only the
+ * operator client.
  */
 export function buildLocalPolicy(
   app: ProtectedApp,
@@ -52,7 +54,10 @@ export function buildLocalPolicy(
   field(aad, 'registration').openIdIssuer =
     `${issuerOrigin.replace(/\/+$/, '')}/${registrations.tenantId}/v2.0`;
   validation.allowedAudiences = [api.clientId, api.identifierUri];
-  field(validation, 'defaultAuthorizationPolicy').allowedApplications = [caller.clientId];
+  const authorization = field(validation, 'defaultAuthorizationPolicy');
+  authorization.allowedApplications = [caller.clientId];
+  // As infra does: the worker admits the orchestrator identity's object id too.
+  if (app === 'worker') field(authorization, 'allowedPrincipals').identities = [caller.objectId];
   field(doc, 'httpSettings').requireHttps = false;
   return doc;
 }

@@ -62,6 +62,9 @@ describe('authsettingsV2 policy shared with Bicep', () => {
     assert.deepEqual(aad.validation.defaultAuthorizationPolicy.allowedApplications, [
       registrations.orchestratorIdentity.clientId,
     ]);
+    assert.deepEqual(aad.validation.defaultAuthorizationPolicy.allowedPrincipals.identities, [
+      registrations.orchestratorIdentity.objectId,
+    ]);
     assert.equal(doc.httpSettings.requireHttps, false);
   });
 
