@@ -44,7 +44,9 @@ export class HostStartError extends Error {
 function hostEntry(): { entry: string; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(`../functions-host/main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-  return { entry, execArgv: fromSource ? ['--import', 'tsx'] : [] };
+  // node:sqlite (the durable store) is experimental on Node 22; its warning is noise in every run.
+  const quiet = ['--disable-warning=ExperimentalWarning'];
+  return { entry, execArgv: fromSource ? [...quiet, '--import', 'tsx'] : quiet };
 }
 
 function toRecord(line: string, name: string, level: LogRecord['level']): LogRecord {

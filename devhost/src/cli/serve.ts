@@ -1,0 +1,97 @@
+// Starting the system for a command, showing what is where, and stopping it on Ctrl-C / SIGTERM.
+import { createLogger, type Logger } from '../log.js';
+import {
+  createRecordWriter,
+  formatWhereTable,
+  startSystem,
+  type RunningSystem,
+  type WhereRow,
+} from '../supervisor/index.js';
+import type { SystemFlags } from './system-flags.js';
+
+export function whereRows(system: RunningSystem): WhereRow[] {
+  const missing = (part: string): string => (system.degraded.includes(part) ? ' (not available)' : '');
+  return [
+    {
+      what: 'orchestrator',
+      url: system.urls.orchestrator,
+      note: `run API /api/runs, through Easy Auth${missing('easyauth-orchestrator')}`,
+    },
+    {
+      what: 'worker',
+      url: system.urls.worker,
+      note: `jobs API /api/jobs, through Easy Auth${missing('easyauth-worker')}`,
+    },
+    {
+      what: 'identity',
+      url: system.urls.identity,
+      note: `local Entra issuer and managed identity${missing('identity')}`,
+    },
+    { what: 'dashboard', url: system.urls.dashboard, note: missing('dashboard').trim() },
+    {
+      what: 'orchestrator host',
+      url: system.urls.orchestratorHost,
+      note: 'durable management API at /runtime/webhooks/durabletask',
+    },
+    { what: 'worker host', url: system.urls.workerHost, note: 'behind its proxy' },
+    { what: 'storage (Azurite)', url: system.urls.table, note: `blob ${system.urls.blob}` },
+    {
+      what: 'data folder',
+      url: system.dataDir,
+      note: 'host keys, signing keys, durable store, Azurite data',
+    },
+  ];
+}
+
+export interface StartedForCommand {
+  system: RunningSystem;
+  logger: Logger;
+  /** Resolves when a signal asked to stop and everything has stopped. */
+  stopped: Promise<void>;
+}
+
+/** Starts the system with the command's flags and arranges a clean stop on SIGINT / SIGTERM. */
+export async function startForCommand(flags: SystemFlags, hostLogLevel: string): Promise<StartedForCommand> {
+  const logger = createLogger({ json: flags.json, level: flags.logLevel, base: { component: 'devhost' } });
+  const system = await startSystem({
+    dataDir: flags.dataDir,
+    ports: flags.ports,
+    logger,
+    onHostRecord: createRecordWriter({ json: flags.json }),
+    hostLogLevel,
+    dashboard: flags.dashboard,
+    ...(flags.tokenLifetimeSeconds ? { tokenLifetimeSeconds: flags.tokenLifetimeSeconds } : {}),
+  });
+
+  const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn('system.killed', { signal });
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info('system.stopping', { signal });
+      void system.stop().then(() => {
+        logger.info('system.stopped', {});
+        resolve();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  return { system, logger, stopped };
+}
+
+/** Prints the "what is where" table (readable mode) or one `system.urls` record (JSON mode). */
+export function printWhere(system: RunningSystem, flags: SystemFlags, logger: Logger): void {
+  if (flags.json) {
+    logger.info('system.urls', { ...system.urls, degraded: system.degraded });
+    return;
+  }
+  const lines = ['', 'devhost is running:', formatWhereTable(whereRows(system))];
+  if (system.degraded.length > 0)
+    lines.push(`  not available yet: ${system.degraded.join(', ')} (see the warnings above)`);
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,71 @@
+// The ports of a local system: DESIGN.md defaults, flags, and free ports picked up front for 0.
+import { createServer } from 'node:net';
+
+export interface SystemPorts {
+  /** orchestrator-app through its Easy Auth proxy. */
+  orchestrator: number;
+  /** worker-app through its Easy Auth proxy. */
+  worker: number;
+  /** Local Entra issuer and managed-identity endpoint. */
+  identity: number;
+  dashboard: number;
+  /** The app hosts behind the proxies. */
+  orchestratorHost: number;
+  workerHost: number;
+}
+
+export const DEFAULT_PORTS: SystemPorts = {
+  orchestrator: 7071,
+  worker: 7072,
+  identity: 7075,
+  dashboard: 7070,
+  orchestratorHost: 7081,
+  workerHost: 7082,
+};
+
+/** Each port's distance from the dashboard's, so `--port-base 8070` gives 8070, 8071, … 8082. */
+const OFFSETS: SystemPorts = {
+  orchestrator: 1,
+  worker: 2,
+  identity: 5,
+  dashboard: 0,
+  orchestratorHost: 11,
+  workerHost: 12,
+};
+
+/** Ports for a base: 0 makes every port ephemeral. */
+export function portsFromBase(base: number): SystemPorts {
+  const at = (offset: number): number => (base === 0 ? 0 : base + offset);
+  return {
+    orchestrator: at(OFFSETS.orchestrator),
+    worker: at(OFFSETS.worker),
+    identity: at(OFFSETS.identity),
+    dashboard: at(OFFSETS.dashboard),
+    orchestratorHost: at(OFFSETS.orchestratorHost),
+    workerHost: at(OFFSETS.workerHost),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Replaces every 0 with a free loopback port. The parts need each other's addresses before they
+ * start (the worker's URL goes into the orchestrator's settings), so ports are fixed first.
+ */
+export async function resolvePorts(ports: SystemPorts): Promise<SystemPorts> {
+  const resolved = { ...ports };
+  for (const key of Object.keys(resolved) as (keyof SystemPorts)[]) {
+    if (resolved[key] === 0) resolved[key] = await freePort();
+  }
+  return resolved;
+}
