@@ -7,7 +7,7 @@ import { answer } from '../http/respond.js';
 import type { ProcessRequest } from '../jobs/job.js';
 import { PERIOD } from '../jobs/statements/statement.js';
 import { logEvent } from '../log-events.js';
-import { getRuntime } from '../runtime.js';
+import { type WorkerRuntime, getRuntime } from '../runtime.js';
 import { findJob } from './job-lookup.js';
 
 const RUN_ID = /^[\x21-\x7e]{1,200}$/;
@@ -83,7 +83,7 @@ export async function processItem(
 async function handle(
   request: HttpRequest,
   context: InvocationContext,
-  runtime: ReturnType<typeof getRuntime>,
+  runtime: WorkerRuntime,
   ids: Record<string, string | undefined>,
   callerAppId: string | undefined,
 ): Promise<HttpResponseInit> {
