@@ -1,10 +1,10 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TransactionAction } from '@azure/data-tables';
 import type { InvocationContext } from '@azure/functions';
 
 import { logEvent } from '../../log-events.js';
 import { storeCall, storeStatus } from '../../store/store-errors.js';
 import { ensureTables, type Tables } from '../../store/tables.js';
-import { DEMO_DATA_VERSION, accountId, generateAccount } from './demo-data.js';
+import { DEMO_DATA_VERSION, generateAccount } from './demo-data.js';
 
 /** Accounts are written in groups this large; progress is saved after each group. */
 const GROUP_SIZE = 50;
@@ -123,8 +123,12 @@ export class DemoSeeder {
       if (current?.version === DEMO_DATA_VERSION && current.seededThrough >= seededThrough) return;
       const saved = await storeCall('save demo progress', async (abortSignal) => {
         try {
-          if (current) await this.#write(this.#tables.meta, meta, current.etag, abortSignal);
-          else await this.#tables.meta.createEntity({ ...META_KEY, ...meta }, { abortSignal });
+          if (current) {
+            await this.#tables.meta.updateEntity({ ...META_KEY, ...meta }, 'Replace', {
+              etag: current.etag,
+              abortSignal,
+            });
+          } else await this.#tables.meta.createEntity({ ...META_KEY, ...meta }, { abortSignal });
           return true;
         } catch (error) {
           const status = storeStatus(error);
@@ -135,13 +139,4 @@ export class DemoSeeder {
       if (saved) return;
     }
   }
-
-  async #write(table: TableClient, meta: SeedMeta, etag: string, abortSignal: AbortSignal): Promise<void> {
-    await table.updateEntity({ ...META_KEY, ...meta }, 'Replace', { etag, abortSignal });
-  }
-}
-
-/** The row key of the last account of a data set of `count` accounts. */
-export function lastAccountId(count: number): string {
-  return accountId(count);
 }
