@@ -22,7 +22,10 @@ const { values } = parseArgs({
 });
 
 const level = LEVELS.includes(values['log-level']) ? (values['log-level'] as LogLevel) : 'info';
-const logger = createLogger({ json: true, level, base: values.name ? { component: values.name } : {} });
+const base = values.name ? { component: values.name } : {};
+const logger = createLogger({ json: true, level, base });
+// The ready line is what the supervisor waits for: it is written whatever the level.
+const lifecycle = createLogger({ json: true, level: 'debug', base });
 
 async function main(): Promise<void> {
   if (!values.app || !values.data) {
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
     process.stdin.resume();
   }
 
-  logger.info('host.ready', { url: host.url, durable: host.durable !== undefined, pid: process.pid });
+  lifecycle.info('host.ready', { url: host.url, durable: host.durable !== undefined, pid: process.pid });
 }
 
 process.on('uncaughtException', (err) => {

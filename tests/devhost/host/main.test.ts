@@ -34,6 +34,26 @@ test('the host process serves the app, logs JSON records and stops cleanly on SI
   assert.ok(records.some((record) => record.event === 'host.stopped'));
 });
 
+test('a host logging only errors still reports ready', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'devhost-main-'));
+  const records: LogRecord[] = [];
+  const host = await startHostProcess({
+    name: 'quiet',
+    appDir: APP_DIR,
+    port: 0,
+    dataDir,
+    logLevel: 'error',
+    onRecord: (record) => records.push(record),
+  });
+  await host.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  assert.deepEqual(
+    records.map((record) => record.event),
+    ['host.ready'],
+  );
+});
+
 test('a host whose app folder is wrong fails to start with its own error in the message', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'devhost-main-'));
   try {
