@@ -50,7 +50,7 @@ export function App() {
         ) : route.view === 'instance' ? (
           <InstanceDetail key={route.id} id={route.id} tab={route.tab} config={config} />
         ) : (
-          <InstanceList config={config} params={route.params} />
+          <InstanceList key={route.params.toString()} config={config} params={route.params} />
         )}
       </div>
     </>

@@ -49,6 +49,18 @@ export function GanttTimeline({ spans, now }: { spans: Span[]; now: number }) {
           </span>
         )}
       </div>
+      {window && (
+        <div class="gantt-axis muted" aria-hidden="true">
+          <span />
+          <span class="gantt-ticks">
+            {[0, 0.25, 0.5, 0.75, 1].map((f) => (
+              <span key={f} style={{ left: `${f * 100}%` }}>
+                +{formatDuration(f * width)}
+              </span>
+            ))}
+          </span>
+        </div>
+      )}
       <VirtualList
         items={shown}
         rowHeight={ROW_HEIGHT}

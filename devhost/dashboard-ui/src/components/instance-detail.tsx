@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useInterval } from '../hooks';
 import type { DashboardConfig } from '../data/api-client.js';
-import { formatTime } from '../data/format.js';
+import { formatCount, formatTime } from '../data/format.js';
 import { buildSpans, childInstanceIds, normalizeHistory, parentInstanceId } from '../data/history.js';
 import { type Instance, instanceDuration } from '../data/instance.js';
 import {
@@ -51,7 +51,9 @@ export function InstanceDetail({ id, tab, config }: { id: string; tab: DetailTab
       setError(undefined);
       const progress = readProgress(next.customStatus);
       if (progress)
-        setSamples((s) => addSample(s, { at: Date.now(), done: progress.succeeded + progress.failed }));
+        setSamples((s) =>
+          addSample(s, { at: Date.now(), done: progress.succeeded + progress.failed + progress.skipped }),
+        );
       if (config.hasRunApi && next.name === 'runOrchestrator')
         setRun(await api.getRun(id).catch(() => undefined));
     } catch (e) {
@@ -198,7 +200,7 @@ export function InstanceDetail({ id, tab, config }: { id: string; tab: DetailTab
             data-testid={`tab-${t.id}`}
           >
             {t.label}
-            {t.id === 'history' && history ? ` (${history.length})` : ''}
+            {t.id === 'history' && history ? ` (${formatCount(history.length)})` : ''}
           </a>
         ))}
       </div>

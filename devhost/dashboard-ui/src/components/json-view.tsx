@@ -44,7 +44,8 @@ function Node({ label, value, depth }: { label?: string; value: unknown; depth: 
         {open}
         <span class="muted">
           {' '}
-          {entries.length} {Array.isArray(value) ? 'items' : 'keys'}{' '}
+          {entries.length} {Array.isArray(value) ? 'item' : 'key'}
+          {entries.length === 1 ? ' ' : 's '}
         </span>
         {close}
       </summary>

@@ -9,7 +9,8 @@ export function RunProgressBar({
   progress: RunProgress;
   estimate: ProgressEstimate;
 }) {
-  const { total, succeeded, failed } = progress;
+  const { total, succeeded, failed, skipped } = progress;
+  const done = succeeded + failed + skipped;
   const share = (n: number): string => (total > 0 ? `${Math.min(100, (n / total) * 100)}%` : '0%');
   const percent = Math.round(progress.percent * 10) / 10;
   return (
@@ -17,11 +18,12 @@ export function RunProgressBar({
       class="panel"
       aria-label="Run progress"
       data-testid="run-progress"
-      data-done={succeeded + failed}
+      data-done={done}
       data-total={total}
     >
       <header class="panel-header">
         <h3>Progress</h3>
+        {progress.phase && <span class="badge tone-neutral">{progress.phase}</span>}
         <span class="muted">{percent}%</span>
       </header>
       <div
@@ -29,11 +31,12 @@ export function RunProgressBar({
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={total}
-        aria-valuenow={succeeded + failed}
+        aria-valuenow={done}
         aria-valuetext={`${formatCount(succeeded)} succeeded, ${formatCount(failed)} failed of ${formatCount(total)}`}
       >
         <div class="progress-ok" style={{ width: share(succeeded) }} />
         <div class="progress-failed" style={{ width: share(failed) }} />
+        <div class="progress-skipped" style={{ width: share(skipped) }} />
       </div>
       <dl class="stats">
         <div>
@@ -46,13 +49,21 @@ export function RunProgressBar({
           <dt>Failed</dt>
           <dd class={failed > 0 ? 'tone-danger-text' : ''}>{formatCount(failed)}</dd>
         </div>
+        {skipped > 0 && (
+          <div>
+            <dt>Skipped</dt>
+            <dd>{formatCount(skipped)}</dd>
+          </div>
+        )}
         <div>
           <dt>Total</dt>
           <dd>{formatCount(total)}</dd>
         </div>
         <div>
           <dt>Rate</dt>
-          <dd>{estimate.ratePerSecond === undefined ? '—' : `${estimate.ratePerSecond.toFixed(1)}/s`}</dd>
+          <dd data-testid="progress-rate">
+            {estimate.ratePerSecond === undefined ? '—' : `${estimate.ratePerSecond.toFixed(1)}/s`}
+          </dd>
         </div>
         <div>
           <dt>ETA</dt>

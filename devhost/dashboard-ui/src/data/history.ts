@@ -44,7 +44,7 @@ function num(value: unknown): number | undefined {
 
 export function normalizeHistory(raw: readonly unknown[] | undefined): HistoryEvent[] {
   if (!raw) return [];
-  return raw.flatMap((entry, index): HistoryEvent[] => {
+  const events = raw.flatMap((entry, index): HistoryEvent[] => {
     if (typeof entry !== 'object' || entry === null) return [];
     const e = entry as Record<string, unknown>;
     return [
@@ -65,6 +65,14 @@ export function normalizeHistory(raw: readonly unknown[] | undefined): HistoryEv
       },
     ];
   });
+
+  // Completions in the full stream name only the event they complete; carry the name over.
+  const names = new Map<number, string>();
+  for (const event of events) {
+    if (STARTS[event.type] && event.eventId !== undefined && event.name) names.set(event.eventId, event.name);
+    else if (!event.name && event.correlatesTo !== undefined) event.name = names.get(event.correlatesTo);
+  }
+  return events;
 }
 
 const STARTS: Record<string, SpanKind> = {

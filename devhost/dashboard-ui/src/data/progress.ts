@@ -1,13 +1,18 @@
-// Progress of our runs: runOrchestrator publishes `{progress: {total, succeeded, failed, retries,
-// throttledWaits, percent}}` as custom status; the dashboard samples it to show a rate and an ETA.
+// Progress of our runs: the run API's status nests `progress {total, succeeded, failed, retries,
+// throttledWaits, percent}`; runOrchestrator's custom status carries the same counts at the top level
+// with `phase` and a failure `sample`. The dashboard samples either to show a rate and an ETA.
 
 export interface RunProgress {
   total: number;
   succeeded: number;
   failed: number;
+  /** Items never attempted because the run stopped early (the orchestrator's flat status has it). */
+  skipped: number;
   retries: number;
   throttledWaits: number;
   percent: number;
+  /** `listing`, `processing`, `completed`, `failed` when the status says. */
+  phase?: string;
 }
 
 export interface ProgressSample {
@@ -36,11 +41,15 @@ export function readProgress(customStatus: unknown): RunProgress | undefined {
   const succeeded = count(p.succeeded);
   if (total === undefined || succeeded === undefined) return undefined;
   const failed = count(p.failed) ?? 0;
-  const done = succeeded + failed;
+  const skipped = count(p.skipped) ?? 0;
+  const done = succeeded + failed + skipped;
+  const phase = typeof holder.phase === 'string' ? holder.phase : undefined;
   return {
     total,
     succeeded,
     failed,
+    skipped,
+    ...(phase ? { phase } : {}),
     retries: count(p.retries) ?? 0,
     throttledWaits: count(p.throttledWaits) ?? 0,
     percent: count(p.percent) ?? (total > 0 ? Math.min(100, (done / total) * 100) : 0),
@@ -79,7 +88,7 @@ export function estimate(
   }
   if (rate === undefined || rate <= 0) return {};
 
-  const left = progress.total - progress.succeeded - progress.failed;
+  const left = progress.total - progress.succeeded - progress.failed - progress.skipped;
   return { ratePerSecond: rate, etaSeconds: left > 0 ? left / rate : undefined };
 }
 
@@ -95,10 +104,13 @@ export function readFailureSample(
 ): { count: number; sample: FailureSample[] } | undefined {
   for (const source of sources) {
     if (typeof source !== 'object' || source === null) continue;
-    const failures = (source as Record<string, unknown>).failures;
-    if (typeof failures !== 'object' || failures === null) continue;
-    const f = failures as Record<string, unknown>;
-    const sample = Array.isArray(f.sample) ? f.sample : [];
+    const holder = source as Record<string, unknown>;
+    // The run API nests `failures {count, sample}`; the orchestrator's own status has a flat `sample`.
+    const nested = typeof holder.failures === 'object' && holder.failures !== null;
+    const f = (nested ? holder.failures : holder) as Record<string, unknown>;
+    if (!Array.isArray(f.sample)) continue;
+    const sample: unknown[] = f.sample;
+    const flatCount = (count(f.failed) ?? 0) + (count(f.skipped) ?? 0);
     const items = sample.flatMap((entry): FailureSample[] => {
       if (typeof entry !== 'object' || entry === null) return [];
       const e = entry as Record<string, unknown>;
@@ -111,7 +123,7 @@ export function readFailureSample(
         },
       ];
     });
-    return { count: count(f.count) ?? items.length, sample: items };
+    return { count: count(f.count) ?? Math.max(flatCount, items.length), sample: items };
   }
   return undefined;
 }

@@ -1,0 +1,105 @@
+// Browser-test plumbing: builds the front-end once per test process into a temporary folder (so a
+// test always runs the current source), launches Debian's Chromium through playwright-core, and
+// waits for conditions with deadlines instead of sleeping.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'dashboard');
+const UI_ROOT = join(import.meta.dirname, '..', '..', '..', 'devhost', 'dashboard-ui');
+
+/** Why browser tests cannot run here, or undefined when they can. */
+export function browserSkipReason(): string | undefined {
+  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (scripts/setup-system.sh installs it)`;
+}
+
+let built: Promise<string> | undefined;
+
+/** Builds the UI with Vite into a temporary folder; resolves with that folder. */
+export function buildUi(): Promise<string> {
+  built ??= (async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'dashboard-ui-'));
+    const { build } = await import('vite');
+    await build({
+      root: UI_ROOT,
+      configFile: join(UI_ROOT, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    return outDir;
+  })();
+  return built;
+}
+
+export async function removeBuiltUi(): Promise<void> {
+  if (built) await rm(await built, { recursive: true, force: true });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Opens a page that fails the test on any request leaving this machine's loopback. */
+export async function openPage(
+  browser: Browser,
+): Promise<{ page: Page; offsite: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  const offsite: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost')
+      return route.continue();
+    offsite.push(url.toString());
+    return route.abort();
+  });
+  return { page, offsite, close: () => context.close() };
+}
+
+/** Polls `check` until it returns a value other than undefined or false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Instance ids of the list's rows, in order. */
+export async function rowIds(page: Page): Promise<string[]> {
+  // Element handles, unlike locators, do not wait for a row the next render replaced.
+  const rows = await page.$$('[data-testid=instance-table] tbody tr');
+  return Promise.all(rows.map(async (row) => (await row.getAttribute('data-instance-id')) ?? ''));
+}
