@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
@@ -233,6 +235,35 @@ describe('store outages', () => {
     const listed = await listItems(listRequest('statements'), context);
     assert.equal(listed.status, 503);
     assert.equal(headerOf(listed, 'retry-after'), '5');
+  });
+});
+
+describe('store failures', () => {
+  test('answer 503 with Retry-After when Table Storage answers 5xx', async () => {
+    let requests = 0;
+    const busy = createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { value: 'busy' } } }));
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      const key = Buffer.alloc(64, 3).toString('base64');
+      useSettings({
+        WORKER_STORAGE: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+        WORKER_ALLOWED_CALLERS: CALLER_APP_ID,
+      });
+      const { response, body, events } = await call('acct-000001', { runId: 'r', period: '2026-11' });
+      assert.equal(response.status, 503);
+      assert.equal(headerOf(response, 'retry-after'), '5');
+      assert.equal(body.type, 'urn:batch-worker:problem:store-unavailable');
+      assert.ok(requests >= 1);
+      assert.ok(events.some((e) => e.event === 'store.unavailable'));
+    } finally {
+      busy.closeAllConnections();
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
   });
 });
 
