@@ -2,6 +2,7 @@
 // `devhost`: runs both function apps locally without Core Tools or Azure.
 import { DASHBOARD_USAGE, runDashboardCommand } from './dashboard/cli.js';
 import { DEMO_USAGE, runDemoCommand } from './cli/demo.js';
+import { RUNS_USAGE, runRunsCommand } from './cli/runs.js';
 import { runStartCommand, START_USAGE } from './cli/start.js';
 
 const USAGE = `Usage: devhost <command> [options]
@@ -16,19 +17,11 @@ Commands:
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
-/** `devhost runs` lives in cli/runs.ts (operator part); loaded on demand so it may land later. */
-async function runsCommand(argv: readonly string[]): Promise<number> {
-  const specifier = './cli/runs.js';
-  const loaded = (await import(specifier)) as { runRunsCommand?: Command };
-  if (!loaded.runRunsCommand) throw new Error('devhost runs is not available in this build.');
-  return loaded.runRunsCommand(argv);
-}
-
 const COMMANDS: Record<string, { run: Command; usage?: string }> = {
   start: { run: runStartCommand, usage: START_USAGE },
   demo: { run: runDemoCommand, usage: DEMO_USAGE },
   dashboard: { run: (argv) => runDashboardCommand(argv), usage: DASHBOARD_USAGE },
-  runs: { run: runsCommand },
+  runs: { run: (argv) => runRunsCommand([...argv]), usage: RUNS_USAGE },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

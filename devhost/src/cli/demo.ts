@@ -39,12 +39,12 @@ async function runOnce(
   system: RunningSystem,
   job: string,
   logger: Logger,
-  view: { interactive: boolean; summary: boolean },
+  view: { interactive: boolean; summary: boolean; signal: AbortSignal },
 ): Promise<void> {
   const scope = `${system.registrations.orchestratorApi.identifierUri}/.default`;
   const client = createRunApiClient({
     baseUrl: system.urls.orchestrator,
-    getToken: () => getOperatorToken({ issuerUrl: system.urls.identity, scope }),
+    getToken: () => getOperatorToken({ issuerUrl: system.urls.identity, scope, dataDir: system.dataDir }),
   });
   const started = performance.now();
   const run = await client.start({ job });
@@ -52,7 +52,9 @@ async function runOnce(
   const final = await watchRun(client, run.id, {
     write: (text) => process.stdout.write(text),
     interactive: view.interactive,
+    signal: view.signal,
   });
+  if (view.signal.aborted) return;
   const seconds = (performance.now() - started) / 1000;
   logger.info('demo.run_finished', { instanceId: final.id, status: final.status, ...final.progress });
   if (view.summary) console.log(summaryLines(final, seconds).join('\n'));
@@ -64,18 +66,18 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
   const rest = jobIndex >= 0 ? [...argv.slice(0, jobIndex), ...argv.slice(jobIndex + 2)] : [...argv];
   const flags = parseSystemFlags(rest);
   const hostLevel = flags.logLevelGiven ? flags.logLevel : 'warn';
-  const { system, logger, stopped } = await startForCommand(flags, hostLevel);
+  const { system, logger, stopped, stopping } = await startForCommand(flags, hostLevel);
   printWhere(system, flags, logger);
 
   const interactive = !flags.json && process.stdout.isTTY === true;
   try {
-    await runOnce(system, job, logger, { interactive, summary: !flags.json });
+    await runOnce(system, job, logger, { interactive, summary: !flags.json, signal: stopping });
   } catch (err) {
     logger.error('demo.run_failed', { error: err });
     if (!flags.json)
       console.log('\nThe demo run did not complete (see the error above); devhost keeps serving.');
   }
-  if (!flags.json) console.log(interactive ? '\nStill serving. Press Ctrl-C to stop.' : '\nStill serving.');
+  if (!flags.json && !stopping.aborted) console.log('\nStill serving. Press Ctrl-C to stop.');
   await stopped;
   return 0;
 }

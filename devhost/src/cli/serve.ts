@@ -48,6 +48,8 @@ export interface StartedForCommand {
   logger: Logger;
   /** Resolves when a signal asked to stop and everything has stopped. */
   stopped: Promise<void>;
+  /** Aborts as soon as a stop was asked for (to end watches early). */
+  stopping: AbortSignal;
 }
 
 /** Starts the system with the command's flags and arranges a clean stop on SIGINT / SIGTERM. */
@@ -63,14 +65,14 @@ export async function startForCommand(flags: SystemFlags, hostLogLevel: string):
     ...(flags.tokenLifetimeSeconds ? { tokenLifetimeSeconds: flags.tokenLifetimeSeconds } : {}),
   });
 
+  const stopRequested = new AbortController();
   const stopped = new Promise<void>((resolve) => {
-    let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
+      if (stopRequested.signal.aborted) {
         logger.warn('system.killed', { signal });
         process.exit(1);
       }
-      stopping = true;
+      stopRequested.abort();
       logger.info('system.stopping', { signal });
       void system.stop().then(() => {
         logger.info('system.stopped', {});
@@ -80,7 +82,7 @@ export async function startForCommand(flags: SystemFlags, hostLogLevel: string):
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  return { system, logger, stopped };
+  return { system, logger, stopped, stopping: stopRequested.signal };
 }
 
 /** Prints the "what is where" table (readable mode) or one `system.urls` record (JSON mode). */

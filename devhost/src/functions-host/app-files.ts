@@ -61,3 +61,42 @@ export function routePrefixOf(hostJson: HostJson): string {
   const prefix = hostJson.extensions?.http?.routePrefix;
   return (typeof prefix === 'string' ? prefix : 'api').replace(/^\/+|\/+$/g, '');
 }
+
+const HOST_LEVELS: Record<string, number> = {
+  trace: 0,
+  debug: 0,
+  information: 1,
+  warning: 2,
+  error: 3,
+  critical: 4,
+  none: 5,
+};
+const WORKER_LEVELS: Record<string, number> = { ...HOST_LEVELS, none: 0 };
+
+/**
+ * Whether host.json `logging.logLevel` lets a function's user log of `level` through. The most
+ * specific category wins: `Function.<name>.User`, `Function.<name>`, `Function`, `default`.
+ */
+export function functionLogAllowed(hostJson: HostJson, functionName: string, level: string): boolean {
+  const levels = hostJson.logging?.logLevel ?? {};
+  const lookup = new Map(
+    Object.entries(levels).map(([key, value]) => [key.toLowerCase(), value.toLowerCase()]),
+  );
+  const name = functionName.toLowerCase();
+  const configured = [`function.${name}.user`, `function.${name}`, 'function', 'default']
+    .map((key) => lookup.get(key))
+    .find((value) => value !== undefined);
+  if (configured === undefined) return true;
+  return (WORKER_LEVELS[level] ?? 1) >= (HOST_LEVELS[configured] ?? 1);
+}
+
+/** host.json `functionTimeout` (`hh:mm:ss`, `d.hh:mm:ss`) in ms; undefined for none or `-1`. */
+export function functionTimeoutMs(hostJson: HostJson): number | undefined {
+  const text = hostJson.functionTimeout;
+  if (typeof text !== 'string' || text.trim() === '-1') return undefined;
+  const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(text.trim());
+  if (!match)
+    throw new AppLoadError(`host.json functionTimeout "${text}" is not a TimeSpan such as 00:10:00.`);
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match;
+  return (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
+}

@@ -84,5 +84,5 @@ export async function loadFunctionApp(options: LoadFunctionAppOptions): Promise<
     });
   }
   const functions = await captured;
-  return { invoker: createInvoker(functions, logger), hostJson, appDir };
+  return { invoker: createInvoker(functions, logger, hostJson), hostJson, appDir };
 }

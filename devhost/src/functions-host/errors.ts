@@ -25,3 +25,16 @@ export class AppLoadError extends Error {
     super(message, options);
   }
 }
+
+/** The invocation ran longer than host.json `functionTimeout`. */
+export class FunctionTimeoutError extends Error {
+  override readonly name = 'FunctionTimeoutError';
+  constructor(
+    readonly functionName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `Function "${functionName}" did not finish within functionTimeout (${timeoutMs} ms); raise host.json functionTimeout or make it faster.`,
+    );
+  }
+}

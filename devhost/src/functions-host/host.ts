@@ -56,6 +56,26 @@ function usesDurable(invoker: FunctionInvoker): boolean {
     );
 }
 
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.split(',')[0]?.trim() || undefined;
+}
+
+/**
+ * The URL as the caller used it: behind the Easy Auth proxy that is the public origin from
+ * `X-Forwarded-Host` / `-Proto`, as App Service's front end gives the app its public host name.
+ */
+function requestUrl(req: IncomingMessage): URL {
+  const host = firstHeader(req, 'x-forwarded-host') ?? req.headers.host ?? '127.0.0.1';
+  const proto = firstHeader(req, 'x-forwarded-proto') === 'https' ? 'https' : 'http';
+  try {
+    return new URL(req.url ?? '/', `${proto}://${host}`);
+  } catch {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  }
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
@@ -84,7 +104,7 @@ export async function startFunctionHost(options: FunctionHostOptions): Promise<F
 
   let durable: DurableExtension | undefined;
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const url = requestUrl(req);
     if (DURABLE_PATH.test(url.pathname)) {
       if (durable && (await durable.handleHttp(req, res))) return;
       res.writeHead(404).end();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import type {
   FunctionInvoker,
+  HostJson,
   InvocationInput,
   InvocationResult,
   RegisteredFunction,
@@ -17,7 +18,8 @@ import {
   type RpcLogCategory,
   type RpcLogLevel,
 } from './core-api.js';
-import { FunctionNotFoundError, HostNotReadyError } from './errors.js';
+import { functionLogAllowed, functionTimeoutMs } from './app-files.js';
+import { FunctionNotFoundError, FunctionTimeoutError, HostNotReadyError } from './errors.js';
 
 /** Supplies the JSON object `durableClient` inputs receive; undefined until durable is running. */
 export type DurableClientDataProvider = () => Record<string, unknown> | undefined;
@@ -63,8 +65,27 @@ async function runHooks(name: HookName, context: Record<string, unknown>): Promi
   for (const hook of [...coreState.hooksFor(name)]) await hook(context);
 }
 
-/** Builds the invoker over the functions one app registered. */
-export function createInvoker(captured: readonly CapturedFunction[], logger: Logger): AppInvoker {
+/** Runs `work`, rejecting with FunctionTimeoutError after `ms` (the handler itself cannot be stopped). */
+async function withTimeout<T>(work: Promise<T>, ms: number | undefined, name: string): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new FunctionTimeoutError(name, ms)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Builds the invoker over the functions one app registered, honouring host.json log levels and timeout. */
+export function createInvoker(
+  captured: readonly CapturedFunction[],
+  logger: Logger,
+  hostJson: HostJson = {},
+): AppInvoker {
+  const timeoutMs = functionTimeoutMs(hostJson);
   const registered = captured.map((entry) => ({ entry, info: toRegistered(entry) }));
   const byName = new Map(registered.map((item) => [item.info.name.toLowerCase(), item]));
   let durableClientData: DurableClientDataProvider | undefined;
@@ -111,7 +132,10 @@ export function createInvoker(captured: readonly CapturedFunction[], logger: Log
         ...(options.triggerMetadata ? { triggerMetadata: options.triggerMetadata } : {}),
       },
       metadata: entry.metadata,
-      log: (level, category, message) => emitLog(fnLogger, level, category, message),
+      log: (level, category, message) => {
+        if (category === 'user' && !functionLogAllowed(hostJson, info.name, level)) return;
+        emitLog(fnLogger, level, category, message);
+      },
     };
 
     const invocation = model.getInvocationModel(coreCtx);
@@ -132,7 +156,8 @@ export function createInvoker(captured: readonly CapturedFunction[], logger: Log
     let error: unknown;
     try {
       const callback = pre.functionCallback as CapturedFunction['callback'];
-      result = await invocation.invokeFunction(context, pre.inputs as unknown[], callback);
+      const running = invocation.invokeFunction(context, pre.inputs as unknown[], callback);
+      result = await withTimeout(running, timeoutMs, info.name);
     } catch (err) {
       error = err;
     }

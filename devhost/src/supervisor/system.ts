@@ -205,7 +205,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
               systemKey: keys.orchestrator.system,
               runApi: {
                 baseUrl: origin(ports.orchestrator),
-                getToken: () => getOperatorToken({ issuerUrl: identityUrl, scope }),
+                getToken: () => getOperatorToken({ issuerUrl: identityUrl, scope, dataDir: folder.root }),
               },
               logger,
             }),
