@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY_DIR } from '../../devhost/src/easyauth/policy.js';
 import { formatPosition, parseBicepFile } from './lib/bicep-parser.js';
+import { BicepTypeIndex, findTypeDataDirectory } from './lib/bicep-types.js';
+import { checkValueAgainst, formatProblem } from './lib/type-check.js';
 import { isObjectValue, type BicepTemplate, type ObjectValue, type Value } from './lib/bicep-template.js';
 import { asObject, at, moduleNamed, moduleParam, resourceBody } from './lib/contract-helpers.js';
 import {
@@ -134,6 +136,47 @@ test('both apps reach host storage by identity and set no connection string or r
     ]) {
       assert.equal(settings[forbidden], undefined, `${app} must not set ${forbidden}`);
     }
+  }
+});
+
+test('the only connection-string settings name an endpoint and an identity, never a key', async () => {
+  const template = await resourcesWith('durableTaskScheduler');
+  const named = ['worker', 'orchestrator'].flatMap((app) =>
+    Object.keys(appSettings(template, app as 'worker' | 'orchestrator')).filter((name) =>
+      /CONNECTION_?STRING$/i.test(name),
+    ),
+  );
+  const functionApp = await loadInfraTemplate('modules/function-app.bicep');
+
+  assert.deepEqual(named, ['DURABLE_TASK_SCHEDULER_CONNECTION_STRING']);
+  assert.deepEqual(functionApp.evaluateSymbolic(functionApp.variables.get('platformSettings')), {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: '${appInsights.properties.ConnectionString}',
+  });
+  assert.equal(at(resourceBody(functionApp, 'settings'), 'name'), 'appsettings');
+});
+
+test('app settings are a string dictionary as the appsettings type data requires', async (t) => {
+  const directory = findTypeDataDirectory(repoRoot);
+  if (!directory)
+    return t.skip(
+      'Bicep type data not found: set BICEP_TYPES_DIR or place shared/bicep-types beside the repository',
+    );
+  const index = new BicepTypeIndex(directory);
+  const template = await resourcesWith('durableTaskScheduler');
+
+  for (const app of ['worker', 'orchestrator'] as const) {
+    const value = appSettings(template, app);
+    const where = moduleNamed(template, `${app}App`).params.get('appSettings') ?? template.parsed.root;
+    const problems = checkValueAgainst(
+      template,
+      index,
+      'Microsoft.Web/sites/config',
+      '2024-04-01',
+      ['appsettings', 'properties'],
+      value,
+      where,
+    );
+    assert.deepEqual(problems.map(formatProblem), [], app);
   }
 });
 

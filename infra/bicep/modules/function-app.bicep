@@ -68,12 +68,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: [
-        for setting in items(union(platformSettings, appSettings)): {
-          name: setting.key
-          value: setting.value
-        }
-      ]
     }
     functionAppConfig: {
       deployment: {
@@ -98,10 +92,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(platformSettings, appSettings)
+}
+
+// Config writes to one site conflict when they run in parallel, so Easy Auth waits for the settings.
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'authsettingsV2'
   properties: authSettings
+  dependsOn: [settings]
 }
 
 // Deployments go through Entra-authenticated ARM calls; publishing user names and passwords stay off.
