@@ -123,3 +123,5 @@ output orchestratorApiAppId string = orchestratorApi.appId
 output orchestratorApiUri string = orchestratorApiUri
 output orchestratorPrincipalId string = orchestratorPrincipal.id
 output workerInvokeRoleId string = roleIds.workerInvoke
+output runsReadRoleId string = roleIds.runsRead
+output runsOperateRoleId string = roleIds.runsOperate
