@@ -28,7 +28,7 @@ Commands:
 Options:
   --orchestrator <url>     run API origin (default http://127.0.0.1:7071, through Easy Auth)
   --issuer <url>           local Entra issuer (default http://127.0.0.1:7075)
-  --data <dir>             devhost data folder holding the operator secret (default .devhost)
+  --data <dir>             data folder holding the operator secret (default .devhost, or $DEVHOST_DATA)
   --interval <ms>          poll interval of watch (default 1000)
   --json                   print JSON instead of text
 `;
@@ -57,7 +57,7 @@ const OPTIONS = {
   'continuation-token': { type: 'string' },
   orchestrator: { type: 'string', default: 'http://127.0.0.1:7071' },
   issuer: { type: 'string', default: 'http://127.0.0.1:7075' },
-  data: { type: 'string', default: '.devhost' },
+  data: { type: 'string' },
   interval: { type: 'string', default: '1000' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -106,7 +106,7 @@ async function dispatch(argv: string[], io: RunsIo): Promise<number> {
   const getToken = cachedOperatorToken({
     issuerUrl: values.issuer,
     scope: `${registrations.orchestratorApi.identifierUri}/.default`,
-    dataDir: values.data,
+    dataDir: values.data ?? process.env.DEVHOST_DATA ?? '.devhost',
   });
   const client = createRunApiClient({ baseUrl: values.orchestrator, getToken });
   const intervalMs = positiveInt(values.interval, '--interval') ?? 1000;

@@ -14,3 +14,4 @@ export { type IdentityServer, type IdentityServerOptions, startIdentityServer } 
 export { type IdentityFaults, type IdentityStats, FaultSpecError, NO_FAULTS } from './faults.js';
 export { readClientSecret, SecretsError, secretsPath } from './secrets.js';
 export { KeyStoreError } from './key-store.js';
+export { dataDirOfLocalIssuer } from './local-issuers.js';

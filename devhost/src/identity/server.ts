@@ -6,6 +6,7 @@ import { ADMIN_PREFIX, handleAdmin, type IdentityControls } from './admin.js';
 import { type IdentityFaults, type IdentityStats, NO_FAULTS } from './faults.js';
 import { sendJson } from './http-util.js';
 import { openKeyStore } from './key-store.js';
+import { registerLocalIssuer } from './local-issuers.js';
 import { handleManagedIdentity, MANAGED_IDENTITY_PATH } from './managed-identity.js';
 import { handleOidc } from './oidc.js';
 import type { LocalRegistrations } from './registrations.js';
@@ -173,6 +174,7 @@ export async function startIdentityServer(options: IdentityServerOptions): Promi
     });
   });
   if (faults.refused) await applyRefusal();
+  const unregister = registerLocalIssuer(origin, dataDir);
   logger.info('identity.started', { url: origin, tenantId: registrations.tenantId, kid: keys.current().kid });
 
   return {
@@ -184,6 +186,7 @@ export async function startIdentityServer(options: IdentityServerOptions): Promi
     managedIdentity: { endpoint: `${origin}${MANAGED_IDENTITY_PATH}`, header: secrets.identityHeader },
     async close() {
       closing.abort();
+      unregister();
       clearTimeout(reopenTimer);
       await stopListening();
       logger.info('identity.stopped', {});

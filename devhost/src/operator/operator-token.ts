@@ -1,4 +1,4 @@
-import { loadRegistrations, readClientSecret } from '../identity/index.js';
+import { dataDirOfLocalIssuer, loadRegistrations, readClientSecret } from '../identity/index.js';
 
 /** The local issuer refused or could not be asked for an operator token. */
 export class OperatorTokenError extends Error {
@@ -10,7 +10,10 @@ export interface OperatorTokenOptions {
   issuerUrl: string;
   /** e.g. `api://batch-orchestrator/.default`. */
   scope: string;
-  /** The devhost data folder whose operator secret to use; default `.devhost`. */
+  /**
+   * The devhost data folder whose operator secret to use. Default: the folder of the identity server
+   * at `issuerUrl` when it runs in this process, else `$DEVHOST_DATA`, else `.devhost`.
+   */
   dataDir?: string;
   /** Default: the operator of devhost/local-registrations.json. */
   clientId?: string;
@@ -20,10 +23,26 @@ export interface OperatorTokenOptions {
 /**
  * A client_credentials token for the local operator client, with the secret devhost generated in the
  * data folder. The local counterpart of `az account get-access-token --scope <api>/.default`.
+ * Tokens are reused in this process until five minutes before they expire.
  */
 export async function getOperatorToken(options: OperatorTokenOptions): Promise<string> {
-  return (await requestOperatorToken(options)).accessToken;
+  const key = JSON.stringify([
+    options.issuerUrl,
+    options.scope,
+    options.dataDir,
+    options.clientId,
+    options.registrationsPath,
+  ]);
+  let getter = shared.get(key);
+  if (!getter) {
+    getter = cachedOperatorToken(options);
+    shared.set(key, getter);
+  }
+  return getter();
 }
+
+// Callers such as the dashboard ask for a token per request: reuse it until shortly before expiry.
+const shared = new Map<string, () => Promise<string>>();
 
 /** Like getOperatorToken, with the lifetime the issuer granted. */
 export async function requestOperatorToken(
@@ -31,7 +50,9 @@ export async function requestOperatorToken(
 ): Promise<{ accessToken: string; expiresInSeconds: number }> {
   const registrations = loadRegistrations(options.registrationsPath);
   const clientId = options.clientId ?? registrations.operator.clientId;
-  const secret = await readClientSecret(options.dataDir ?? '.devhost', clientId).catch((cause: unknown) => {
+  const dataDir =
+    options.dataDir ?? dataDirOfLocalIssuer(options.issuerUrl) ?? process.env.DEVHOST_DATA ?? '.devhost';
+  const secret = await readClientSecret(dataDir, clientId).catch((cause: unknown) => {
     throw new OperatorTokenError((cause as Error).message, { cause });
   });
   const url = new URL(options.issuerUrl);

@@ -40,7 +40,7 @@ describe('the real @azure/identity ManagedIdentityCredential against the local e
   test('with 10-minute tokens and a moving clock, tokens are refreshed and always valid', async () => {
     const result = await scenario('across-lifetimes');
 
-    assert.equal(result.spanSeconds, 3000);
+    assert.ok((result.spanSeconds ?? 0) >= 5 * 600);
     assert.equal(result.invalid, 0);
     // @azure/identity treats a token with 300 s or less left as expired.
     assert.ok((result.minRemainingSeconds ?? 0) > 300, `min remaining ${result.minRemainingSeconds}`);

@@ -66,6 +66,17 @@ describe('operator access through the orchestrator Easy Auth proxy', () => {
     }
   });
 
+  test('getOperatorToken without a data folder finds the in-process issuer and reuses its token', async () => {
+    const before = identity.identity.stats().tokenRequests;
+    const first = await getOperatorToken({ issuerUrl: identity.identity.url, scope: SCOPE });
+    const again = await Promise.all(
+      [1, 2, 3].map(() => getOperatorToken({ issuerUrl: identity.identity.url, scope: SCOPE })),
+    );
+
+    assert.ok(again.every((token) => token === first));
+    assert.equal(identity.identity.stats().tokenRequests, before + 1);
+  });
+
   test('getOperatorToken explains a data folder devhost never initialised', async () => {
     const empty = await tempDataDir();
     try {
