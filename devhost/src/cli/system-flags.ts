@@ -51,29 +51,37 @@ function portValue(flag: string, text: string): number {
   return port;
 }
 
+const OPTIONS = {
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'log-level': { type: 'string' },
+  'port-base': { type: 'string' },
+  'token-lifetime': { type: 'string' },
+  'no-dashboard': { type: 'boolean', default: false },
+  'orchestrator-port': { type: 'string' },
+  'worker-port': { type: 'string' },
+  'identity-port': { type: 'string' },
+  'dashboard-port': { type: 'string' },
+  'orchestrator-host-port': { type: 'string' },
+  'worker-host-port': { type: 'string' },
+} as const;
+
+/** parseArgs, with its complaints (unknown flag, missing value) turned into usage errors. */
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message, { cause: err });
+  }
+}
+
 export function parseSystemFlags(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SystemFlags {
-  const portOptions = Object.fromEntries(
-    Object.keys(PORT_FLAGS).map((flag) => [flag, { type: 'string' as const }]),
-  );
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      data: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'log-level': { type: 'string' },
-      'port-base': { type: 'string' },
-      'token-lifetime': { type: 'string' },
-      'no-dashboard': { type: 'boolean', default: false },
-      ...portOptions,
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseFlags(argv);
 
   const base = values['port-base'] ?? env.DEVHOST_PORT_BASE;
   const ports = base === undefined ? { ...DEFAULT_PORTS } : portsFromBase(portValue('port-base', base));
   for (const [flag, key] of Object.entries(PORT_FLAGS)) {
-    const text = (values as Record<string, unknown>)[flag];
+    const text = (values as Record<string, string | boolean | undefined>)[flag];
     if (typeof text === 'string') ports[key] = portValue(flag, text);
   }
 

@@ -131,3 +131,15 @@ test('keys are stored in the data folder with mode 0600 and survive a restart', 
     await again.close();
   }
 });
+
+test('an app with durable functions gets the durable extension: client bindings and its webhooks work', async () => {
+  assert.ok(host.durable, 'the durable extension started');
+  const client = await fetch(`${host.url}/api/client-info`);
+  const refused = await fetch(`${host.url}/runtime/webhooks/durabletask/instances`);
+  const listed = await fetch(`${host.url}/runtime/webhooks/durabletask/instances?code=${host.keys.system}`);
+
+  assert.equal(client.status, 200);
+  assert.deepEqual(await client.json(), { taskHubName: host.durable.taskHubName });
+  assert.equal(refused.status, 401);
+  assert.equal(listed.status, 200);
+});
