@@ -21,8 +21,8 @@ import { formatDuration } from '../data/format.js';
 import { type ActionRequest, ActionDialog } from './action-dialog';
 import { GanttTimeline } from './gantt-timeline';
 import { HistoryTable } from './history-table';
-import { JsonView } from './json-view';
 import { RunProgressBar } from './run-progress';
+import { InstanceOverview } from './instance-overview';
 import { ErrorState, Loading, StatusBadge } from './states';
 
 const STATUS_POLL_SECONDS = 1;
@@ -205,54 +205,7 @@ export function InstanceDetail({ id, tab, config }: { id: string; tab: DetailTab
         ))}
       </div>
       {tab === 'overview' && (
-        <div class="overview">
-          {failures && failures.count > 0 && (
-            <section class="panel" aria-label="Failures">
-              <header class="panel-header">
-                <h3>Failures ({failures.count})</h3>
-                <span class="muted">sample</span>
-              </header>
-              <table class="compact">
-                <thead>
-                  <tr>
-                    <th>Item</th>
-                    <th>Status</th>
-                    <th>Reason</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {failures.sample.map((f) => (
-                    <tr key={f.itemId}>
-                      <td class="mono">{f.itemId}</td>
-                      <td>{f.status ?? ''}</td>
-                      <td>{f.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-          )}
-          {children.length > 0 && (
-            <section class="panel" aria-label="Sub-orchestrations">
-              <header class="panel-header">
-                <h3>Sub-orchestrations ({children.length})</h3>
-              </header>
-              <ul class="links">
-                {children.slice(0, 100).map((c) => (
-                  <li key={c}>
-                    <a class="mono" href={instanceHash(c)}>
-                      {c}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-              {children.length > 100 && <p class="muted">and {children.length - 100} more in the history.</p>}
-            </section>
-          )}
-          <JsonView title="Custom status" value={instance.customStatus} />
-          <JsonView title="Input" value={instance.input} />
-          <JsonView title="Output" value={instance.output} />
-        </div>
+        <InstanceOverview instance={instance} run={run} failures={failures} children={children} />
       )}
       {tab === 'history' &&
         (history === undefined ? (

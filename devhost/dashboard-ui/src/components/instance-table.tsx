@@ -1,6 +1,7 @@
 // The table of one page of instances: sortable headers, hideable columns, row selection.
 import { cellText, COLUMNS, type ColumnId, type ListFilter } from '../data/list-query.js';
-import { formatTime, jsonPreview } from '../data/format.js';
+import { formatCount, formatTime, jsonPreview } from '../data/format.js';
+import { readProgress } from '../data/progress.js';
 import type { Instance } from '../data/instance.js';
 import { instanceHash } from '../data/route.js';
 import { StatusBadge } from './states';
@@ -28,12 +29,28 @@ function Cell({ instance, column, now }: { instance: Instance; column: ColumnId;
     case 'createdTime':
     case 'lastUpdatedTime':
       return <time dateTime={instance[column]}>{formatTime(instance[column])}</time>;
-    case 'customStatus':
+    case 'customStatus': {
+      const progress = readProgress(instance.customStatus);
+      if (progress) {
+        const done = progress.succeeded + progress.failed + progress.skipped;
+        return (
+          <span class="mini-progress" title={cellText(instance, column, now)}>
+            <span class="mini-bar" aria-hidden="true">
+              <span style={{ width: `${Math.min(100, progress.percent)}%` }} />
+            </span>
+            {Math.round(progress.percent)}% · {formatCount(done)}/{formatCount(progress.total)}
+            {progress.failed > 0 && (
+              <span class="tone-danger-text"> · {formatCount(progress.failed)} failed</span>
+            )}
+          </span>
+        );
+      }
       return (
         <span class="mono clip" title={cellText(instance, column, now)}>
           {jsonPreview(instance.customStatus, 60)}
         </span>
       );
+    }
     case 'parentInstanceId':
       return instance.parentInstanceId ? (
         <a href={instanceHash(instance.parentInstanceId)} class="mono">
