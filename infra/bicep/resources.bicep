@@ -145,7 +145,6 @@ var workerSettings = {
   AzureWebJobsStorage__clientId: workerIdentity.properties.clientId
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: telemetryAuth.worker
   WORKER_STORAGE__tableServiceUri: workerStorage.outputs.tableEndpoint
-  WORKER_STORAGE__credential: 'managedidentity'
   WORKER_STORAGE__clientId: workerIdentity.properties.clientId
   WORKER_REQUIRED_ROLE: 'Worker.Invoke'
   WORKER_ALLOWED_CALLERS: orchestratorIdentity.properties.clientId
@@ -185,7 +184,6 @@ var orchestratorBaseSettings = {
   RUNS_READ_ROLE: 'Runs.Read'
   RUNS_OPERATE_ROLE: 'Runs.Operate'
   FAILURES_STORAGE__blobServiceUri: orchestratorStorage.outputs.blobEndpoint
-  FAILURES_STORAGE__credential: 'managedidentity'
   FAILURES_STORAGE__clientId: orchestratorIdentity.properties.clientId
   FAILURES_CONTAINER: failuresContainer
 }

@@ -83,7 +83,6 @@ test('the worker app gets the settings the worker reads, with identity reference
       'WORKER_DEMO_ACCOUNTS',
       'WORKER_REQUIRED_ROLE',
       'WORKER_STORAGE__clientId',
-      'WORKER_STORAGE__credential',
       'WORKER_STORAGE__tableServiceUri',
     ],
   );
@@ -177,6 +176,25 @@ test('app settings are a string dictionary as the appsettings type data requires
       where,
     );
     assert.deepEqual(problems.map(formatProblem), [], app);
+  }
+});
+
+test('every app setting of ours is one that docs/contracts.md lists for that app', async () => {
+  const contracts = readFileSync(join(repoRoot, 'docs', 'contracts.md'), 'utf8');
+  const documented = new Map<string, string>();
+  for (const [, names = '', app = ''] of contracts.matchAll(
+    /^\| ([^|]*`[A-Z][^|]*) \| (worker|orchestrator) +\|/gm,
+  )) {
+    for (const [, name = ''] of names.matchAll(/`([A-Z][A-Za-z0-9_]+)`/g)) documented.set(name, app);
+  }
+  const template = await resourcesWith('durableTaskScheduler');
+
+  for (const app of ['worker', 'orchestrator'] as const) {
+    const ours = Object.keys(appSettings(template, app)).filter((name) =>
+      /^(WORKER|RUN|RUNS|FAILURES|ORCHESTRATOR)_/.test(name),
+    );
+    assert.ok(ours.length > 3, app);
+    for (const name of ours) assert.equal(documented.get(name), app, `${name} set on the ${app} app`);
   }
 });
 
