@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import { generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 import type { ProtectedApp } from '../../../devhost/src/easyauth/index.js';
 import { registrations } from '../identity/helpers.js';
@@ -160,6 +160,26 @@ export function defineAttackSuite(app: ProtectedApp): void {
         .setExpirationTime('1h')
         .sign(privateKey);
       expectRejected(await send(bearer(token)), 401, /kid/);
+    });
+
+    test('a token carrying its own key (jwk and jku headers) under the real kid: 401', async () => {
+      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      const kid = (
+        JSON.parse(Buffer.from(valid.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }
+      ).kid;
+      const claims = JSON.parse(Buffer.from(valid.split('.')[1] ?? '', 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({
+          alg: 'RS256',
+          kid,
+          jwk: await exportJWK(publicKey),
+          jku: 'http://127.0.0.1:1/keys',
+        })
+        .sign(privateKey);
+      expectRejected(await send(bearer(token)), 401, /signature/);
     });
 
     test('an unsigned token (alg none): 401', async () => {
