@@ -1,7 +1,7 @@
 // The supervisor: the whole local system in one call (`devhost start`, tests' startTestSystem).
 export { startSystem, REPO_ROOT } from './system.js';
 export type { RunningSystem, SystemOptions, SystemUrls } from './system.js';
-export { DEFAULT_PORTS, portsFromBase, resolvePorts } from './ports.js';
+export { DEFAULT_PORTS, PortInUseError, portsFromBase, resolvePorts } from './ports.js';
 export type { SystemPorts } from './ports.js';
 export { createRecordWriter, formatWhereTable } from './render.js';
 export type { WhereRow } from './render.js';

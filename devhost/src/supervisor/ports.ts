@@ -46,11 +46,25 @@ export function portsFromBase(base: number): SystemPorts {
   };
 }
 
-function freePort(): Promise<number> {
+/** A port the system needs is taken; the message names the flag that moves it. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+const FLAG_OF: Record<keyof SystemPorts, string> = {
+  orchestrator: '--orchestrator-port',
+  worker: '--worker-port',
+  identity: '--identity-port',
+  dashboard: '--dashboard-port',
+  orchestratorHost: '--orchestrator-host-port',
+  workerHost: '--worker-host-port',
+};
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -59,13 +73,25 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Replaces every 0 with a free loopback port. The parts need each other's addresses before they
- * start (the worker's URL goes into the orchestrator's settings), so ports are fixed first.
+ * Replaces every 0 with a free loopback port and checks the others are free. The parts need each
+ * other's addresses before they start (the worker's URL goes into the orchestrator's settings),
+ * so ports are fixed first.
  */
 export async function resolvePorts(ports: SystemPorts): Promise<SystemPorts> {
   const resolved = { ...ports };
   for (const key of Object.keys(resolved) as (keyof SystemPorts)[]) {
-    if (resolved[key] === 0) resolved[key] = await freePort();
+    try {
+      resolved[key] = await listenOnce(resolved[key]);
+    } catch (err) {
+      throw new PortInUseError(
+        `Port ${resolved[key]} (${key}) is in use: stop what listens there, or move it with ${FLAG_OF[key]} or --port-base (0 picks free ports).`,
+        { cause: err },
+      );
+    }
+  }
+  const taken = Object.values(resolved);
+  if (new Set(taken).size !== taken.length) {
+    throw new PortInUseError(`Two parts were given the same port (${taken.join(', ')}); give each its own.`);
   }
   return resolved;
 }

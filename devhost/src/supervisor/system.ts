@@ -87,7 +87,10 @@ function appDirOf(rootDir: string, app: 'orchestrator' | 'worker'): string {
   return dir;
 }
 
-/** Runs `start`, logging and remembering a part that is not available instead of failing. */
+/**
+ * Runs `start`; a part that is still a placeholder ("not built yet") is logged and left out
+ * instead of failing the system. Any other failure stops the start.
+ */
 async function optional<T>(
   part: string,
   logger: Logger,
@@ -97,6 +100,7 @@ async function optional<T>(
   try {
     return await start();
   } catch (err) {
+    if (!(err instanceof Error && /not built yet/.test(err.message))) throw err;
     degraded.push(part);
     logger.warn('system.part_unavailable', { part, error: err });
     return undefined;
