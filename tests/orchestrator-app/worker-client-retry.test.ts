@@ -81,10 +81,9 @@ function reset(script: WorkerScript): void {
 
 test('a process call sends the bearer token, the idempotency key, a traceparent and the body', async () => {
   reset(sequence());
-  const outcome = await client.processItem(
-    REQUEST,
-    '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-  );
+  const outcome = await client.processItem(REQUEST, {
+    traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+  });
   assert.equal(outcome.kind, 'ok');
   const [seen] = worker.seen;
   assert.equal(seen?.method, 'POST');

@@ -17,12 +17,10 @@ export async function listItemsPage(
   input: ListItemsPageInput,
   context: InvocationContext,
 ): Promise<ListItemsPageOutput> {
-  const outcome = await workerClient().listItems(
-    input.job,
-    input.cursor,
-    workerSettings().pageSize,
-    context.traceContext?.traceParent ?? undefined,
-  );
+  const outcome = await workerClient().listItems(input.job, input.cursor, workerSettings().pageSize, {
+    traceParent: context.traceContext?.traceParent ?? undefined,
+    log: context,
+  });
   if (outcome.kind === 'ok') {
     logEvent(context, 'info', 'items.listed', {
       job: input.job,
@@ -65,7 +63,10 @@ export async function listItemsPage(
  * when the worker cannot be reached at all, so durable retries cover infrastructure failures.
  */
 export async function processItem(input: ProcessItemInput, context: InvocationContext): Promise<ItemOutcome> {
-  const outcome = await workerClient().processItem(input, context.traceContext?.traceParent ?? undefined);
+  const outcome = await workerClient().processItem(input, {
+    traceParent: context.traceContext?.traceParent ?? undefined,
+    log: context,
+  });
   const { itemId } = input;
   switch (outcome.kind) {
     case 'ok':

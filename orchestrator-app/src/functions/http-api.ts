@@ -67,11 +67,3 @@ app.http('runsRetryFailed', {
   route: 'runs/{id}/retry-failed',
   handler: withClient('runsRetryFailed', retryFailed),
 });
-
-app.http('health', {
-  authLevel: 'anonymous',
-  methods: ['GET'],
-  route: 'health',
-  handler: () =>
-    Promise.resolve({ status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: { status: 'ok' } }),
-});

@@ -42,9 +42,15 @@ export interface WorkerClient {
     job: string,
     cursor: string | null,
     limit: number,
-    traceParent?: string,
+    options?: CallOptions,
   ): Promise<CallOutcome<ItemsPage>>;
-  processItem(request: ProcessRequest, traceParent?: string): Promise<CallOutcome<unknown>>;
+  processItem(request: ProcessRequest, options?: CallOptions): Promise<CallOutcome<unknown>>;
+}
+
+/** Per-call context: the caller's W3C trace and where attempt failures are logged. */
+export interface CallOptions {
+  traceParent?: string | undefined;
+  log?: LogSink | undefined;
 }
 
 export interface WorkerClientOptions {
@@ -58,7 +64,8 @@ interface Call {
   url: URL;
   body?: string;
   idempotencyKey?: string;
-  traceParent?: string;
+  traceParent?: string | undefined;
+  log?: LogSink | undefined;
 }
 
 const TRACE_PARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -107,7 +114,7 @@ function parsePage(body: unknown): ItemsPage | undefined {
  * is replaced mid-run; the token only ever lives in the request's `Authorization` header.
  */
 export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
-  const { settings, tokens, log } = options;
+  const { settings, tokens } = options;
 
   async function send(call: Call): Promise<CallOutcome<unknown>> {
     let attempts = 0;
@@ -194,6 +201,7 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
         ...backoffOptions(settings),
         onFailedAttempt: async ({ error, retriesLeft, retryDelay }) => {
           const failure = error instanceof WorkerAttemptError ? error : undefined;
+          const log = call.log ?? options.log;
           if (log) {
             logEvent(log, 'warn', 'worker.attempt-failed', {
               method: call.method,
@@ -255,14 +263,14 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
   const jobPath = (job: string) => `api/jobs/${encodeURIComponent(job)}/items`;
 
   return {
-    async listItems(job, cursor, limit, traceParent) {
+    async listItems(job, cursor, limit, callOptions = {}) {
       const url = new URL(
         jobPath(job),
         settings.baseUrl.href.endsWith('/') ? settings.baseUrl : `${settings.baseUrl.href}/`,
       );
       url.searchParams.set('limit', String(limit));
       if (cursor) url.searchParams.set('cursor', cursor);
-      const outcome = await send({ method: 'GET', url, traceParent });
+      const outcome = await send({ method: 'GET', url, ...callOptions });
       if (outcome.kind !== 'ok') return outcome;
       const page = parsePage(outcome.body);
       if (!page)
@@ -275,7 +283,7 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
       return { ...outcome, body: page };
     },
 
-    async processItem(request, traceParent) {
+    async processItem(request, callOptions = {}) {
       const base = settings.baseUrl.href.endsWith('/') ? settings.baseUrl : `${settings.baseUrl.href}/`;
       const url = new URL(`${jobPath(request.job)}/${encodeURIComponent(request.itemId)}/process`, base);
       return send({
@@ -283,7 +291,7 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
         url,
         body: JSON.stringify({ runId: request.runId, period: request.period }),
         idempotencyKey: `${request.runId}:${request.itemId}`,
-        traceParent,
+        ...callOptions,
       });
     },
   };
