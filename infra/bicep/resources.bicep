@@ -19,7 +19,9 @@ var taskHubName = 'BatchHub'
 var failuresContainer = 'run-failures'
 var orchestratorPackageContainer = 'app-package-orchestrator'
 var workerPackageContainer = 'app-package-worker'
-var workerTables = ['accounts', 'ledger', 'statements', 'idempotency']
+// The tables of the worker's `statements` job (worker-app/src/store/tables.ts); the worker also
+// creates them on first start, so pre-creating them only makes them visible before any call.
+var workerTables = ['WorkerAccounts', 'WorkerLedger', 'WorkerStatements', 'WorkerIdempotency', 'WorkerMeta']
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {

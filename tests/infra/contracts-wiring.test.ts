@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY_DIR } from '../../devhost/src/easyauth/policy.js';
+import { TABLE_NAMES } from '../../worker-app/src/store/tables.js';
 import { formatPosition, parseBicepFile } from './lib/bicep-parser.js';
 import { BicepTypeIndex, findTypeDataDirectory } from './lib/bicep-types.js';
 import { checkValueAgainst, formatProblem } from './lib/type-check.js';
@@ -90,6 +91,12 @@ test('the worker app gets the settings the worker reads, with identity reference
   assert.equal(settings.WORKER_STORAGE__clientId, '${workerIdentity.properties.clientId}');
   assert.equal(settings.WORKER_STORAGE__tableServiceUri, '${workerStorage.outputs.tableEndpoint}');
   assert.equal(settings.WORKER_REQUIRED_ROLE, 'Worker.Invoke');
+});
+
+test('the worker storage has exactly the tables the worker uses', async () => {
+  const tables = moduleParam(await resourcesWith('azureStorage'), 'workerStorage', 'tables');
+
+  assert.deepEqual(tables, Object.values(TABLE_NAMES));
 });
 
 test('the orchestrator app gets the worker URL, scope, its identity and the schedule', async () => {
