@@ -20,7 +20,7 @@ function Cell({ instance, column, now }: { instance: Instance; column: ColumnId;
   switch (column) {
     case 'instanceId':
       return (
-        <a href={instanceHash(instance.instanceId)} class="mono">
+        <a href={instanceHash(instance.instanceId)} class="mono clip-id" title={instance.instanceId}>
           {instance.instanceId}
         </a>
       );
@@ -53,7 +53,11 @@ function Cell({ instance, column, now }: { instance: Instance; column: ColumnId;
     }
     case 'parentInstanceId':
       return instance.parentInstanceId ? (
-        <a href={instanceHash(instance.parentInstanceId)} class="mono">
+        <a
+          href={instanceHash(instance.parentInstanceId)}
+          class="mono clip-id"
+          title={instance.parentInstanceId}
+        >
           {instance.parentInstanceId}
         </a>
       ) : null;
@@ -74,65 +78,72 @@ export function InstanceTable({
   const columns = COLUMNS.filter((c) => !filter.hidden.includes(c.id));
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.instanceId));
   return (
-    <table class="instances" data-testid="instance-table">
-      <thead>
-        <tr>
-          {selectable && (
-            <th class="select">
-              <input
-                type="checkbox"
-                aria-label="Select all on this page"
-                checked={allSelected}
-                onChange={() =>
-                  onSelect(
-                    rows.map((r) => r.instanceId),
-                    !allSelected,
-                  )
-                }
-              />
-            </th>
-          )}
-          {columns.map((c) => {
-            const sorted = filter.sortBy === c.id;
-            return (
-              <th
-                key={c.id}
-                aria-sort={sorted ? (filter.sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}
-              >
-                <button type="button" class="sort" onClick={() => onSort(c.id)} data-testid={`sort-${c.id}`}>
-                  {c.label}
-                  <span aria-hidden="true">{sorted ? (filter.sortDir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
-                </button>
-              </th>
-            );
-          })}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((instance) => (
-          <tr
-            key={instance.instanceId}
-            data-instance-id={instance.instanceId}
-            class={selected.has(instance.instanceId) ? 'selected' : ''}
-          >
+    <div class="table-wrap">
+      <table class="instances" data-testid="instance-table">
+        <thead>
+          <tr>
             {selectable && (
-              <td class="select">
+              <th class="select">
                 <input
                   type="checkbox"
-                  aria-label={`Select ${instance.instanceId}`}
-                  checked={selected.has(instance.instanceId)}
-                  onChange={(e) => onSelect([instance.instanceId], e.currentTarget.checked)}
+                  aria-label="Select all on this page"
+                  checked={allSelected}
+                  onChange={() =>
+                    onSelect(
+                      rows.map((r) => r.instanceId),
+                      !allSelected,
+                    )
+                  }
                 />
-              </td>
+              </th>
             )}
-            {columns.map((c) => (
-              <td key={c.id} data-column={c.id}>
-                <Cell instance={instance} column={c.id} now={now} />
-              </td>
-            ))}
+            {columns.map((c) => {
+              const sorted = filter.sortBy === c.id;
+              return (
+                <th
+                  key={c.id}
+                  aria-sort={sorted ? (filter.sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
+                  <button
+                    type="button"
+                    class="sort"
+                    onClick={() => onSort(c.id)}
+                    data-testid={`sort-${c.id}`}
+                  >
+                    {c.label}
+                    <span aria-hidden="true">{sorted ? (filter.sortDir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                  </button>
+                </th>
+              );
+            })}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((instance) => (
+            <tr
+              key={instance.instanceId}
+              data-instance-id={instance.instanceId}
+              class={selected.has(instance.instanceId) ? 'selected' : ''}
+            >
+              {selectable && (
+                <td class="select">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${instance.instanceId}`}
+                    checked={selected.has(instance.instanceId)}
+                    onChange={(e) => onSelect([instance.instanceId], e.currentTarget.checked)}
+                  />
+                </td>
+              )}
+              {columns.map((c) => (
+                <td key={c.id} data-column={c.id}>
+                  <Cell instance={instance} column={c.id} now={now} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
