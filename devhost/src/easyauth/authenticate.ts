@@ -23,6 +23,7 @@ export interface AuthenticateOptions {
   keys: JWTVerifyGetKey;
   /** Allowed clock difference for `exp` and `nbf`. */
   clockSkewSeconds: number;
+  now: () => number;
 }
 
 // base64url header.payload.signature; an empty signature (alg none) reaches jose and is refused there.
@@ -51,6 +52,7 @@ export async function authenticate(
       audience: policy.allowedAudiences,
       clockTolerance: options.clockSkewSeconds,
       requiredClaims: ['exp'],
+      currentDate: new Date(options.now()),
     });
     claims = verified.payload;
     kid = verified.protectedHeader.kid;

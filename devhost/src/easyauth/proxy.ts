@@ -23,6 +23,8 @@ export interface EasyAuthProxyOptions {
   maxHeaderBytes?: number;
   /** Least time between JWKS fetches for unknown `kid`s; default 30 s. */
   jwksCooldownMs?: number;
+  /** Clock for `exp`/`nbf` (epoch ms); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface EasyAuthProxy {
@@ -49,6 +51,7 @@ export async function startEasyAuthProxy(options: EasyAuthProxyOptions): Promise
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const authorizeUri = `${policy.openIdIssuer.replace(/\/v2\.0$/, '')}/oauth2/v2.0/authorize`;
   const clockSkewSeconds = options.clockSkewSeconds ?? 300;
+  const now = options.now ?? Date.now;
 
   const refuse = (
     req: IncomingMessage,
@@ -85,7 +88,7 @@ export async function startEasyAuthProxy(options: EasyAuthProxyOptions): Promise
     const path = new URL(req.url ?? '/', 'http://proxy.invalid').pathname;
     const excluded = isExcludedPath(policy, path);
     const outcome = policy.enabled
-      ? await authenticate(req.headers, req.headersDistinct, { policy, keys, clockSkewSeconds })
+      ? await authenticate(req.headers, req.headersDistinct, { policy, keys, clockSkewSeconds, now })
       : ({ kind: 'anonymous' } as const);
 
     if (outcome.kind === 'rejected' && (outcome.status === 400 || !excluded))

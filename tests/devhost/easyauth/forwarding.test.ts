@@ -183,4 +183,19 @@ describe('Easy Auth proxy failures around it', () => {
       await h.close();
     }
   });
+
+  test('the proxy clock decides expiry: a fresh token is refused once the clock passes exp plus skew', async () => {
+    let offsetMs = 0;
+    const h = await startHarness('worker', { now: () => Date.now() + offsetMs });
+    try {
+      const token = await h.miToken('worker');
+      const send = async (): Promise<number> =>
+        (await rawRequest(h.proxy.url, '/api/jobs', [['Authorization', `Bearer ${token}`]])).status;
+      assert.equal(await send(), 200);
+      offsetMs = (24 * 3600 + 301) * 1000;
+      assert.equal(await send(), 401);
+    } finally {
+      await h.close();
+    }
+  });
 });

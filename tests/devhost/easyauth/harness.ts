@@ -85,6 +85,7 @@ export async function startHarness(
   proxyOptions: {
     clockSkewSeconds?: number;
     maxHeaderBytes?: number;
+    now?: () => number;
     /** Changes the built local policy before the proxy starts. */
     changePolicy?: (doc: Record<string, unknown>) => void;
   } = {},
@@ -105,6 +106,7 @@ export async function startHarness(
       ? {}
       : { clockSkewSeconds: proxyOptions.clockSkewSeconds }),
     ...(proxyOptions.maxHeaderBytes === undefined ? {} : { maxHeaderBytes: proxyOptions.maxHeaderBytes }),
+    ...(proxyOptions.now === undefined ? {} : { now: proxyOptions.now }),
   });
   const api = app === 'worker' ? registrations.worker : registrations.orchestratorApi;
   const caller = app === 'worker' ? registrations.orchestratorIdentity : registrations.operator;
