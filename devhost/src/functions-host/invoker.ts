@@ -20,6 +20,7 @@ import {
 } from './core-api.js';
 import { functionLogAllowed, functionTimeoutMs } from './app-files.js';
 import { FunctionNotFoundError, FunctionTimeoutError, HostNotReadyError } from './errors.js';
+import { toUserLogEvent } from './user-log.js';
 
 /** Supplies the JSON object `durableClient` inputs receive; undefined until durable is running. */
 export type DurableClientDataProvider = () => Record<string, unknown> | undefined;
@@ -207,6 +208,10 @@ function emitLog(logger: Logger, level: RpcLogLevel, category: RpcLogCategory, m
     }
   }
   const text = typeof hookContext.message === 'string' ? hookContext.message : message;
-  const event = category === 'user' ? 'function.log' : 'function.system';
-  logger[logMethod(level)](event, { message: text });
+  if (category !== 'user') {
+    logger[logMethod(level)]('function.system', { message: text });
+    return;
+  }
+  const { event, props } = toUserLogEvent(text);
+  logger[logMethod(level)](event, props);
 }
