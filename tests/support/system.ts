@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createLogger, formatReadable, type LogRecord } from '../../devhost/src/log.js';
+import { createRunApiClient, getOperatorToken, type RunApiClient } from '../../devhost/src/operator/index.js';
 import { portsFromBase, startSystem, type RunningSystem } from '../../devhost/src/supervisor/index.js';
 
 export interface TestSystemOptions {
@@ -26,6 +27,10 @@ export interface TestSystem extends RunningSystem {
   records: LogRecord[];
   /** Records whose properties include `value` for `key`, e.g. `('instanceId', id)`. */
   recordsWith(key: string, value: unknown): LogRecord[];
+  /** A token of the local operator client for the orchestrator's run API (Runs.Read, Runs.Operate). */
+  operatorToken(): Promise<string>;
+  /** The run API client through the orchestrator's Easy Auth proxy, with operator tokens. */
+  runApi(): RunApiClient;
   /** Stops every part; removes the data folder when the test system created it. */
   stop(): Promise<void>;
 }
@@ -66,11 +71,16 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     throw err;
   }
 
+  const scope = `${system.registrations.orchestratorApi.identifierUri}/.default`;
+  const operatorToken = (): Promise<string> =>
+    getOperatorToken({ issuerUrl: system.urls.identity, scope, dataDir: system.dataDir });
   let stopping: Promise<void> | undefined;
   return {
     ...system,
     records,
     recordsWith: (key, value) => records.filter((record) => record[key] === value),
+    operatorToken,
+    runApi: () => createRunApiClient({ baseUrl: system.urls.orchestrator, getToken: operatorToken }),
     stop: () =>
       (stopping ??= system.stop().finally(() => {
         if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });

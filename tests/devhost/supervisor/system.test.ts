@@ -58,3 +58,8 @@ test('host logs arrive as records tagged with the app they come from', () => {
   const ready = system.records.filter((record) => record.event === 'host.ready');
   assert.deepEqual(ready.map((record) => record.component).sort(), ['orchestrator', 'worker']);
 });
+
+test('an operator token opens the run API through the orchestrator proxy', async () => {
+  const page = await system.runApi().list({ top: '1' });
+  assert.ok(Array.isArray(page.runs));
+});
