@@ -7,3 +7,5 @@ export { createRecordWriter, formatWhereTable } from './render.js';
 export type { WhereRow } from './render.js';
 export { startHostProcess, HostStartError } from './host-process.js';
 export type { HostProcess, HostProcessOptions } from './host-process.js';
+export { startManagedHost } from './managed-host.js';
+export type { ManagedHost } from './managed-host.js';

@@ -21,7 +21,7 @@ import {
 import type { Logger, LogRecord } from '../log.js';
 import { getOperatorToken } from '../operator/index.js';
 import { azuriteAccountKey, dataFolder } from './data-folder.js';
-import { startHostProcess, type HostProcess } from './host-process.js';
+import { startManagedHost, type ManagedHost } from './managed-host.js';
 import { DEFAULT_PORTS, resolvePorts, type SystemPorts } from './ports.js';
 import { createRecordWriter } from './render.js';
 import { appSettings } from './settings.js';
@@ -73,6 +73,10 @@ export interface RunningSystem {
   dataDir: string;
   /** Parts that failed to start and were left out (`identity`, `easyauth-worker`, …). */
   degraded: string[];
+  /** The app host processes, to crash and restart them on the same data (reliability tests). */
+  hosts: { orchestrator: ManagedHost; worker: ManagedHost };
+  /** The Easy Auth proxies in front of the apps (undefined when one was left out). */
+  proxies: { orchestrator: EasyAuthProxy | undefined; worker: EasyAuthProxy | undefined };
   stop(): Promise<void>;
 }
 
@@ -157,18 +161,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       port: number,
       publicPort: number,
     ) => {
-      const host: HostProcess = await startHostProcess({
-        name: app,
-        appDir,
-        port,
-        dataDir: app === 'orchestrator' ? folder.orchestrator : folder.worker,
-        publicOrigin: origin(publicPort),
-        env: { ...settings[app], ...options.appEnv?.[app] },
-        ...(options.hostLogLevel ? { logLevel: options.hostLogLevel } : {}),
-        onRecord,
-      });
+      const host: ManagedHost = await startManagedHost(
+        {
+          name: app,
+          appDir,
+          port,
+          dataDir: app === 'orchestrator' ? folder.orchestrator : folder.worker,
+          publicOrigin: origin(publicPort),
+          env: { ...settings[app], ...options.appEnv?.[app] },
+          ...(options.hostLogLevel ? { logLevel: options.hostLogLevel } : {}),
+          onRecord,
+        },
+        logger,
+      );
       stops.push(() => host.stop());
-      void host.exited.then((code) => logger[code === 0 ? 'info' : 'error']('host.exited', { app, code }));
       return host;
     };
     const [worker, orchestrator] = await Promise.all([
@@ -192,7 +198,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         stops.push(() => started.close());
         return started;
       });
-    await Promise.all([
+    const [workerProxy, orchestratorProxy] = await Promise.all([
       proxy('worker', ports.worker, worker.url),
       proxy('orchestrator', ports.orchestrator, orchestrator.url),
     ]);
@@ -237,6 +243,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       storageConnectionString: azurite.connectionString,
       dataDir: folder.root,
       degraded,
+      hosts: { orchestrator, worker },
+      proxies: { orchestrator: orchestratorProxy, worker: workerProxy },
       stop: stopAll,
     };
   } catch (err) {
