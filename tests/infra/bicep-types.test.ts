@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BicepTypeIndex, findTypeDataDirectory } from './lib/bicep-types.js';
+import { BicepTypeIndex, locateTypeData } from './lib/bicep-types.js';
 import { checkResource, formatProblem, type ResourceCheck } from './lib/type-check.js';
 import { loadInfraTemplates, loadTemplate, repoRoot } from './lib/templates.js';
 
-const typeDirectory = findTypeDataDirectory(repoRoot);
-const skip = typeDirectory
-  ? false
-  : `Bicep type data not found: set BICEP_TYPES_DIR or place shared/bicep-types beside the repository (looked in ${join(repoRoot, '..', 'shared', 'bicep-types')})`;
+const location = locateTypeData(repoRoot);
+const skip = 'missing' in location ? location.missing : false;
 let index: BicepTypeIndex | undefined;
-const types = (): BicepTypeIndex => (index ??= new BicepTypeIndex(typeDirectory!));
+const types = (): BicepTypeIndex => {
+  if ('missing' in location) throw new Error(location.missing);
+  return (index ??= new BicepTypeIndex(location.directory));
+};
 
 /** Providers the type data does not describe; their resources are checked by the contract tests only. */
 const uncheckedProviders = ['Microsoft.Resources'];
@@ -70,3 +73,15 @@ test(
     assert.deepEqual(skipped?.problems, []);
   },
 );
+
+test('without the type data folder the location says where it looked', () => {
+  const lonelyRepo = join(mkdtempSync(join(tmpdir(), 'infra-types-')), 'repo');
+
+  const fromDefault = locateTypeData(lonelyRepo, {});
+  const fromEnv = locateTypeData(lonelyRepo, { BICEP_TYPES_DIR: join(lonelyRepo, 'nowhere') });
+
+  assert.ok(
+    'missing' in fromDefault && fromDefault.missing.includes(join(lonelyRepo, '..', 'shared', 'bicep-types')),
+  );
+  assert.ok('missing' in fromEnv && fromEnv.missing.includes('BICEP_TYPES_DIR='));
+});

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { formatPosition } from './lib/bicep-parser.js';
 import { at, asObject, moduleParam } from './lib/contract-helpers.js';
 import { isObjectValue, originOf } from './lib/bicep-template.js';
-import { BicepTypeIndex, findTypeDataDirectory } from './lib/bicep-types.js';
+import { BicepTypeIndex, locateTypeData } from './lib/bicep-types.js';
 import { checkValueAgainst, formatProblem } from './lib/type-check.js';
 import { display, listFiles, loadInfraTemplate, loadInfraTemplates, repoRoot } from './lib/templates.js';
 
@@ -194,12 +194,9 @@ test('Easy Auth on the worker admits only the orchestrator identity', async () =
 });
 
 test('the deployed Easy Auth settings match the authsettingsV2 type data', async (t) => {
-  const directory = findTypeDataDirectory(repoRoot);
-  if (!directory)
-    return t.skip(
-      'Bicep type data not found: set BICEP_TYPES_DIR or place shared/bicep-types beside the repository',
-    );
-  const index = new BicepTypeIndex(directory);
+  const location = locateTypeData(repoRoot);
+  if ('missing' in location) return t.skip(location.missing);
+  const index = new BicepTypeIndex(location.directory);
 
   for (const app of ['worker', 'orchestrator'] as const) {
     const { template, value } = await authSettings(app);

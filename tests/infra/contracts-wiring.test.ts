@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY_DIR } from '../../devhost/src/easyauth/policy.js';
 import { TABLE_NAMES } from '../../worker-app/src/store/tables.js';
 import { formatPosition, parseBicepFile } from './lib/bicep-parser.js';
-import { BicepTypeIndex, findTypeDataDirectory } from './lib/bicep-types.js';
+import { BicepTypeIndex, locateTypeData } from './lib/bicep-types.js';
 import { checkValueAgainst, formatProblem } from './lib/type-check.js';
 import { isObjectValue, type BicepTemplate, type ObjectValue, type Value } from './lib/bicep-template.js';
 import { asObject, at, moduleNamed, moduleParam, resourceBody } from './lib/contract-helpers.js';
@@ -162,12 +162,9 @@ test('the only connection-string settings name an endpoint and an identity, neve
 });
 
 test('app settings are a string dictionary as the appsettings type data requires', async (t) => {
-  const directory = findTypeDataDirectory(repoRoot);
-  if (!directory)
-    return t.skip(
-      'Bicep type data not found: set BICEP_TYPES_DIR or place shared/bicep-types beside the repository',
-    );
-  const index = new BicepTypeIndex(directory);
+  const location = locateTypeData(repoRoot);
+  if ('missing' in location) return t.skip(location.missing);
+  const index = new BicepTypeIndex(location.directory);
   const template = await resourcesWith('durableTaskScheduler');
 
   for (const app of ['worker', 'orchestrator'] as const) {

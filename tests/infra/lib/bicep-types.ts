@@ -107,8 +107,18 @@ function listJsonFiles(directory: string): string[] {
     .sort();
 }
 
-/** `$BICEP_TYPES_DIR`, else `shared/bicep-types` beside the repository. */
-export function findTypeDataDirectory(repoRoot: string): string | undefined {
-  const candidates = [process.env.BICEP_TYPES_DIR, resolve(repoRoot, '..', 'shared', 'bicep-types')];
-  return candidates.find((dir): dir is string => Boolean(dir) && existsSync(dir as string));
+export type TypeDataLocation = { directory: string } | { missing: string };
+
+/**
+ * `$BICEP_TYPES_DIR` when set, else `shared/bicep-types` beside the repository. When the folder is
+ * not there, `missing` says where it was looked for, for a skip message.
+ */
+export function locateTypeData(repoRoot: string, env: NodeJS.ProcessEnv = process.env): TypeDataLocation {
+  const fromEnv = env.BICEP_TYPES_DIR;
+  const directory = fromEnv ? resolve(fromEnv) : resolve(repoRoot, '..', 'shared', 'bicep-types');
+  if (existsSync(directory)) return { directory };
+  const where = fromEnv
+    ? `BICEP_TYPES_DIR=${fromEnv}`
+    : `${directory} (set BICEP_TYPES_DIR to use another folder)`;
+  return { missing: `Bicep type data not found, so resource bodies are not checked: looked in ${where}` };
 }
