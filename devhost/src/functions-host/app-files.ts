@@ -97,6 +97,7 @@ export function functionTimeoutMs(hostJson: HostJson): number | undefined {
   const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(text.trim());
   if (!match)
     throw new AppLoadError(`host.json functionTimeout "${text}" is not a TimeSpan such as 00:10:00.`);
-  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match;
-  return (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0', fraction = '0'] = match;
+  const whole = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds);
+  return Math.round((whole + Number(`0.${fraction}`)) * 1000);
 }

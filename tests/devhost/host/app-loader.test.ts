@@ -163,3 +163,22 @@ test('an unknown function name rejects with FunctionNotFoundError', async () => 
 
   await assert.rejects(invoker.invoke('nope', []), { name: 'FunctionNotFoundError' });
 });
+
+test('preInvocation hooks run before every invocation', async () => {
+  const { logger } = recordingLogger();
+  const { invoker } = await loadFunctionApp({ appDir: APP_DIR, logger });
+  const triggerName = invoker.find('invocationCount')?.triggerName ?? '';
+  const request = {
+    http: { method: 'GET', url: 'http://127.0.0.1/api/invocation-count', headers: {}, query: {}, params: {} },
+  };
+  const count = async (): Promise<number> => {
+    const result = await invoker.invoke('invocationCount', [{ name: triggerName, data: request }]);
+    const http = result.returnValue?.http as { body: { bytes: Uint8Array } };
+    return (JSON.parse(Buffer.from(http.body.bytes).toString()) as { invocations: number }).invocations;
+  };
+
+  const first = await count();
+  const second = await count();
+
+  assert.equal(second, first + 1);
+});

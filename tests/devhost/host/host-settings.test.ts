@@ -23,6 +23,7 @@ test('host.json log levels filter user logs, the most specific category winning'
 test('functionTimeout is read as a TimeSpan and -1 means no limit', () => {
   assert.equal(functionTimeoutMs({ functionTimeout: '00:10:00' }), 600_000);
   assert.equal(functionTimeoutMs({ functionTimeout: '1.00:00:00' }), 86_400_000);
+  assert.equal(functionTimeoutMs({ functionTimeout: '00:00:00.250' }), 250);
   assert.equal(functionTimeoutMs({ functionTimeout: '-1' }), undefined);
   assert.equal(functionTimeoutMs({}), undefined);
   assert.throws(() => functionTimeoutMs({ functionTimeout: 'ten minutes' }), { name: 'AppLoadError' });
