@@ -24,6 +24,8 @@ Commands:
   list [--status <s>] [--from <iso>] [--to <iso>] [--top N] [--continuation-token <t>]
   cancel <id>
   retry-failed <id> [--idempotency-key <key>] [--watch]
+  token [--scope <scope>]  print an operator access token (like az account get-access-token),
+                           e.g. curl -H "Authorization: Bearer $(devhost runs token)" ...
 
 Options:
   --orchestrator <url>     run API origin (default http://127.0.0.1:7071, through Easy Auth)
@@ -60,6 +62,7 @@ const OPTIONS = {
   data: { type: 'string' },
   interval: { type: 'string', default: '1000' },
   json: { type: 'boolean', default: false },
+  scope: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -105,7 +108,7 @@ async function dispatch(argv: string[], io: RunsIo): Promise<number> {
   const registrations = loadRegistrations();
   const getToken = cachedOperatorToken({
     issuerUrl: values.issuer,
-    scope: `${registrations.orchestratorApi.identifierUri}/.default`,
+    scope: values.scope ?? `${registrations.orchestratorApi.identifierUri}/.default`,
     dataDir: values.data ?? process.env.DEVHOST_DATA ?? '.devhost',
   });
   const client = createRunApiClient({ baseUrl: values.orchestrator, getToken });
@@ -154,6 +157,10 @@ async function dispatch(argv: string[], io: RunsIo): Promise<number> {
       );
       return values.watch ? watch(run.id) : 0;
     }
+    case 'token':
+      if (id !== undefined) throw new UsageError(`Unexpected argument: ${id}`);
+      io.stdout(`${await getToken()}\n`);
+      return 0;
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

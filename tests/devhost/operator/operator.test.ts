@@ -236,6 +236,13 @@ describe('operator access through the orchestrator Easy Auth proxy', () => {
       );
     });
 
+    test('token prints an operator access token for the run API, or for --scope', async () => {
+      const run = decodeJwt((await cli('token')).out.trim());
+      const worker = decodeJwt((await cli('token', '--scope', 'api://batch-worker/.default')).out.trim());
+      assert.equal(run.aud, registrations.orchestratorApi.clientId);
+      assert.equal(worker.aud, registrations.worker.clientId);
+    });
+
     test('an unknown run exits 1 with the API detail', async () => {
       const result = await cli('get', 'run-none');
       assert.equal(result.code, 1);
