@@ -9,5 +9,6 @@ export {
   type ProtectedApp,
 } from './policy.js';
 export { type EasyAuthProxy, type EasyAuthProxyOptions, startEasyAuthProxy } from './proxy.js';
+export { type ChaosStats, ChaosSpecError, type ProxyChaos } from './chaos.js';
 export { isReservedHeader, type PrincipalClaim, principalHeaders } from './principal.js';
 export { IssuerUnavailableError } from './issuer-keys.js';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { Logger } from '../log.js';
 import { authenticate, type Rejection } from './authenticate.js';
+import { type ChaosStats, createChaos, type ProxyChaos } from './chaos.js';
 import { forward } from './forward.js';
 import { issuerKeys } from './issuer-keys.js';
 import { type EasyAuthPolicy, isExcludedPath, parsePolicy } from './policy.js';
@@ -25,12 +26,18 @@ export interface EasyAuthProxyOptions {
   jwksCooldownMs?: number;
   /** Clock for `exp`/`nbf` (epoch ms); default `Date.now`. */
   now?: () => number;
+  /** Test switch: faults injected into authenticated requests; off by default. */
+  chaos?: ProxyChaos;
 }
 
 export interface EasyAuthProxy {
   url: string;
   /** The policy as enforced. */
   policy: EasyAuthPolicy;
+  /** Turns the chaos test switch on (a spec) or off (null) while the proxy runs. */
+  setChaos(spec: ProxyChaos | null): void;
+  /** What the chaos switch did since the proxy started. */
+  chaosStats(): ChaosStats;
   close(): Promise<void>;
 }
 
@@ -52,6 +59,7 @@ export async function startEasyAuthProxy(options: EasyAuthProxyOptions): Promise
   const authorizeUri = `${policy.openIdIssuer.replace(/\/v2\.0$/, '')}/oauth2/v2.0/authorize`;
   const clockSkewSeconds = options.clockSkewSeconds ?? 300;
   const now = options.now ?? Date.now;
+  const chaos = createChaos(options.chaos);
 
   const refuse = (
     req: IncomingMessage,
@@ -99,6 +107,7 @@ export async function startEasyAuthProxy(options: EasyAuthProxyOptions): Promise
       return refuse(req, res, { status, reason: 'no bearer token' });
     }
     if (!excluded && outcome.kind === 'authenticated') inject = principalHeaders(outcome.claims);
+    if (!excluded && chaos.strike(req, res)) return;
 
     forward(req, res, {
       target,
@@ -140,6 +149,8 @@ export async function startEasyAuthProxy(options: EasyAuthProxyOptions): Promise
   return {
     url,
     policy,
+    setChaos: (spec) => chaos.set(spec),
+    chaosStats: () => chaos.stats(),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
