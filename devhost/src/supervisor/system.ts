@@ -20,7 +20,7 @@ import {
 } from '../identity/index.js';
 import type { Logger, LogRecord } from '../log.js';
 import { getOperatorToken } from '../operator/index.js';
-import { azuriteAccountKey, dataFolder } from './data-folder.js';
+import { azuriteAccountKey, dataFolder, lockDataFolder } from './data-folder.js';
 import { startManagedHost, type ManagedHost } from './managed-host.js';
 import { DEFAULT_PORTS, resolvePorts, type SystemPorts } from './ports.js';
 import { createRecordWriter } from './render.js';
@@ -129,6 +129,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     }
   };
 
+  const unlock = lockDataFolder(folder);
+  stops.push(() => Promise.resolve(unlock()));
   try {
     const orchestratorDir = appDirOf(rootDir, 'orchestrator');
     const workerDir = appDirOf(rootDir, 'worker');
