@@ -37,7 +37,7 @@ async function call(path: string, auth: boolean): Promise<number | 'reset'> {
 test('the chaos switch answers 429, 503 or resets shares of authenticated calls and counts them', async () => {
   h.proxy.setChaos(SPEC);
   const before = h.upstream.seen.length;
-  const outcomes = [];
+  const outcomes: (number | 'reset')[] = [];
   for (let i = 0; i < CALLS; i += 1)
     outcomes.push(await call('/api/jobs/bench/items/b-000001/process', true));
   h.proxy.setChaos(null);
