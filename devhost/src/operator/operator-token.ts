@@ -26,19 +26,25 @@ export interface OperatorTokenOptions {
  * Tokens are reused in this process until five minutes before they expire.
  */
 export async function getOperatorToken(options: OperatorTokenOptions): Promise<string> {
+  // Keyed by the resolved data folder: a new folder behind the same origin means new signing keys.
+  const resolved = { ...options, dataDir: resolveDataDir(options) };
   const key = JSON.stringify([
-    options.issuerUrl,
-    options.scope,
-    options.dataDir,
-    options.clientId,
-    options.registrationsPath,
+    resolved.issuerUrl,
+    resolved.scope,
+    resolved.dataDir,
+    resolved.clientId,
+    resolved.registrationsPath,
   ]);
   let getter = shared.get(key);
   if (!getter) {
-    getter = cachedOperatorToken(options);
+    getter = cachedOperatorToken(resolved);
     shared.set(key, getter);
   }
   return getter();
+}
+
+function resolveDataDir(options: OperatorTokenOptions): string {
+  return options.dataDir ?? dataDirOfLocalIssuer(options.issuerUrl) ?? process.env.DEVHOST_DATA ?? '.devhost';
 }
 
 // Callers such as the dashboard ask for a token per request: reuse it until shortly before expiry.
@@ -50,9 +56,7 @@ export async function requestOperatorToken(
 ): Promise<{ accessToken: string; expiresInSeconds: number }> {
   const registrations = loadRegistrations(options.registrationsPath);
   const clientId = options.clientId ?? registrations.operator.clientId;
-  const dataDir =
-    options.dataDir ?? dataDirOfLocalIssuer(options.issuerUrl) ?? process.env.DEVHOST_DATA ?? '.devhost';
-  const secret = await readClientSecret(dataDir, clientId).catch((cause: unknown) => {
+  const secret = await readClientSecret(resolveDataDir(options), clientId).catch((cause: unknown) => {
     throw new OperatorTokenError((cause as Error).message, { cause });
   });
   const url = new URL(options.issuerUrl);
