@@ -123,7 +123,11 @@ export function writeRpcHttpResponse(
   const status = Number(http.statusCode ?? 200) || 200;
   for (const [name, value] of Object.entries(http.headers ?? {})) res.setHeader(name, value);
   const cookies = (http.cookies ?? []).map(cookieHeader);
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  if (cookies.length > 0) {
+    const set = res.getHeader('set-cookie');
+    const existing = set === undefined ? [] : Array.isArray(set) ? set : [String(set)];
+    res.setHeader('set-cookie', [...existing, ...cookies]);
+  }
   const body = bodyBytes(http.body);
   const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
   if (!noBody && !res.hasHeader('content-length')) res.setHeader('content-length', body.length);

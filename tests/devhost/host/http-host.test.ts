@@ -97,7 +97,7 @@ test('cookies and headers a function sets reach the client', async () => {
   const res = await fetch(`${host.url}/api/cookies`);
   assert.equal(res.status, 204);
   assert.equal(res.headers.get('x-multi'), 'one');
-  assert.deepEqual(res.headers.getSetCookie(), ['session=abc; Path=/; HttpOnly']);
+  assert.deepEqual(res.headers.getSetCookie(), ['theme=dark', 'session=abc; Path=/; HttpOnly']);
 });
 
 test('a function that throws answers 500 with an empty body', async () => {

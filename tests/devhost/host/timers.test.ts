@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -124,6 +124,8 @@ test('after downtime that spans a slot the timer runs once at start with isPastD
 
   assert.equal(pastDue.isPastDue, true);
   assert.equal(second.of('everyFiveMinutes').length, 1);
+  assert.equal(second.of('unmonitored').length, 0, 'a timer without monitoring is never past due');
+  assert.equal(existsSync(join(dataDir, 'timers', 'unmonitored.json')), false);
   const status = JSON.parse(readFileSync(join(dataDir, 'timers', 'everyFiveMinutes.json'), 'utf8')) as {
     Next: string;
   };

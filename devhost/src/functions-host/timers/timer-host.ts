@@ -89,7 +89,9 @@ class TimerLoop {
   async run(signal: AbortSignal): Promise<void> {
     const { clock } = this.options;
     const now = clock.now();
-    const stored = readStatus(this.#statusPath);
+    // useMonitor: false turns schedule monitoring off: no stored status, never past due.
+    const monitored = this.fn.trigger.useMonitor !== false;
+    const stored = monitored ? readStatus(this.#statusPath) : undefined;
     if (!stored) {
       this.#save({
         Last: NEVER,
@@ -121,7 +123,7 @@ class TimerLoop {
 
   #save(status: ScheduleStatus): void {
     this.#status = status;
-    writeStatus(this.#statusPath, status);
+    if (this.fn.trigger.useMonitor !== false) writeStatus(this.#statusPath, status);
   }
 
   async #fire(slot: Date, isPastDue: boolean): Promise<void> {
