@@ -178,7 +178,9 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
       'no parent column',
       async () => (await page.$$('td[data-column=parentInstanceId]')).length === 0,
     );
-    assert.match(new URL(page.url()).hash, /hide=parentInstanceId/);
+    await waitFor('the hidden column in the URL', () =>
+      new URL(page.url()).hash.includes('hide=parentInstanceId'),
+    );
   });
 
   test('a screenshot of the list is written', async () => {
@@ -266,8 +268,31 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
     assert.ok(loadMs < 15_000, `history took ${loadMs} ms`);
   });
 
-  test('nothing is fetched from outside this machine', () => {
-    assert.deepEqual(offsite, []);
+  test('the list, an action dialog and the history work from the keyboard', async () => {
+    await page.goto(`${dashboard.url}#/?top=100&prefix=chunk-&sort=instanceId:asc`);
+    await waitFor('chunk rows', async () => (await rowIds(page)).length === 6);
+    await page.focus('a[href="#/instances/chunk-3"]');
+    await page.keyboard.press('Enter');
+    await waitFor(
+      'the detail',
+      async () => (await page.textContent('[data-testid=detail-id]')) === 'chunk-3',
+    );
+
+    await page.focus('[data-testid=action-terminate]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=action-dialog][open]');
+    await page.keyboard.press('Escape');
+    await waitFor('the dialog closed', async () => (await page.$('[data-testid=action-dialog]')) === null);
+    assert.equal(api.instances.get('chunk-3')?.runtimeStatus, 'Running');
+
+    await page.goto(`${dashboard.url}#/instances/live-run?tab=history`);
+    await page.waitForSelector('[data-testid=history-list]');
+    await page.focus('[data-testid=history-list]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await waitFor('the second event in the side panel', async () =>
+      (await page.textContent('.history .json-panel h3'))?.startsWith('Event 2'),
+    );
   });
 
   test('a read-only dashboard shows no actions and no selection', async () => {
@@ -322,5 +347,9 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
       await unreachable.close();
       await wrongKey.close();
     }
+  });
+
+  test('nothing is fetched from outside this machine', () => {
+    assert.deepEqual(offsite, []);
   });
 });

@@ -42,9 +42,12 @@ export function InstanceDetail({ id, tab, config }: { id: string; tab: DetailTab
   const [request, setRequest] = useState<ActionRequest | undefined>();
   const [notice, setNotice] = useState('');
   const historyLoading = useRef(false);
+  const statusLoading = useRef(false);
   const running = instance !== undefined && !isTerminal(instance.runtimeStatus);
 
   const loadStatus = async (): Promise<void> => {
+    if (statusLoading.current) return;
+    statusLoading.current = true;
     try {
       const next = await api.getInstance(id);
       setInstance(next);
@@ -58,6 +61,8 @@ export function InstanceDetail({ id, tab, config }: { id: string; tab: DetailTab
         setRun(await api.getRun(id).catch(() => undefined));
     } catch (e) {
       setError(e);
+    } finally {
+      statusLoading.current = false;
     }
   };
   const loadHistory = async (): Promise<void> => {

@@ -81,8 +81,9 @@ export function InstanceList({ params, config }: { params: URLSearchParams; conf
     return () => controller.abort();
   }, [serverKey, token, tick]);
 
+  // A tick while a page is still loading would abort it; against a slow API nothing would ever show.
   useInterval(() => {
-    if (!request) setTick((t) => t + 1);
+    if (!request && !loading) setTick((t) => t + 1);
   }, filter.refresh);
 
   const visible = useMemo(
