@@ -50,7 +50,10 @@ async function runOnce(
   const run = await client.start({ job });
   logger.info('demo.run_started', { instanceId: run.id, job });
   const final = await watchRun(client, run.id, {
-    write: (text) => process.stdout.write(text),
+    // In JSON mode stdout carries only log records; the bar is for people.
+    write: (text) => {
+      if (view.summary) process.stdout.write(text);
+    },
     interactive: view.interactive,
     signal: view.signal,
   });

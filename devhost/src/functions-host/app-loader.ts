@@ -50,7 +50,14 @@ async function importApp(entry: string, appDir: string, logger: Logger): Promise
   }
 
   const model = coreState.programmingModel;
-  if (model) await model.getCapabilities({});
+  const capabilities = model ? await model.getCapabilities({}) : {};
+  if (capabilities.HttpUri) {
+    // TODO(functions-host): HTTP streams (app.setup({ enableHttpStream: true })) need the worker's
+    // HTTP proxy protocol; no app here uses them, so such an app is refused with a clear message.
+    throw new AppLoadError(
+      `The app at ${appDir} enables HTTP streams (app.setup({ enableHttpStream: true })), which devhost does not support; turn it off to run the app here.`,
+    );
+  }
   const appStart = { hookData: {}, appHookData: {}, functionAppDirectory: appDir };
   for (const hook of [...coreState.hooksFor('appStart')]) await hook(appStart);
   logger.info('app.loaded', { appDir, functions: sink.functions.length });
