@@ -184,7 +184,10 @@ test('a run over HTTP completes, its failures retry into a second run, and no to
   assert.equal((await api(`/api/runs/${id}/cancel`, { method: 'POST' })).status, 409);
 
   assert.equal(identity.requests.length, 1);
-  assert.ok(hostLines.some((line) => line.includes('run.completed')), 'the host saw the app logs');
+  assert.ok(
+    hostLines.some((line) => line.includes('run.completed')),
+    'the host saw the app logs',
+  );
   assert.deepEqual(
     hostLines.filter((line) => JWT_LIKE.test(line)),
     [],

@@ -321,3 +321,21 @@ test('orchestrations log only when not replaying', async () => {
   const events = logs.map((line) => (JSON.parse(line) as { event: string }).event);
   assert.deepEqual(events, ['run.started', 'run.progress', 'run.progress', 'run.completed']);
 });
+
+test('an activity that keeps crashing is retried durably, then counts as a failed item, not a failed chunk', async () => {
+  const worker = fakeWorker(ids(8), 100, (input) => {
+    if (input.itemId === 'acct-0002') throw new Error('WorkerUnavailableError: connection refused');
+    return ok(input);
+  });
+  const run = await drive(
+    'runOrchestrator',
+    'run-test',
+    runInput({ chunkSize: 10 }),
+    options(worker.activities),
+  );
+  assert.equal(run.status, 'completed', run.error);
+  const summary = run.output as RunStatus;
+  assert.deepEqual([summary.succeeded, summary.failed], [7, 1]);
+  assert.match(summary.sample[0]?.reason ?? '', /activity failed: .*connection refused/);
+  assert.equal(worker.calls.filter((c) => c.itemId === 'acct-0002').length, 3);
+});

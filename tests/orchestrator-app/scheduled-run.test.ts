@@ -74,6 +74,22 @@ test('a schedule that is not a six-field NCRONTAB is a settings error naming RUN
   }
 });
 
+test('the occurrence the host scheduled the fire for names the slot, unless it lies in the future', () => {
+  const base = { schedule: NIGHTLY, job: 'statements', isPastDue: true, catchUp: true };
+  const missed = planSlot({
+    ...base,
+    now: new Date('2026-12-20T08:00:00Z'),
+    scheduledFor: new Date('2026-12-18T01:30:00Z'),
+  });
+  assert.equal(missed.runId, 'statements-20261218T0130Z');
+  const ahead = planSlot({
+    ...base,
+    now: new Date('2026-12-20T08:00:00Z'),
+    scheduledFor: new Date('2026-12-21T01:30:00Z'),
+  });
+  assert.equal(ahead.runId, 'statements-20261220T0130Z');
+});
+
 let durable: DurableStub;
 before(async () => {
   durable = await startDurableStub();

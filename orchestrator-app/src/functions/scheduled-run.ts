@@ -19,12 +19,14 @@ export async function handleScheduledRun(
   now: Date,
 ): Promise<string> {
   const settings = runSettings();
+  const next = timer.scheduleStatus?.next ? new Date(timer.scheduleStatus.next) : undefined;
   const plan = planSlot({
     schedule: settings.schedule,
     job: settings.job,
     now,
     isPastDue: timer.isPastDue,
     catchUp: settings.catchUp,
+    scheduledFor: next,
   });
   const props = {
     runId: plan.runId,

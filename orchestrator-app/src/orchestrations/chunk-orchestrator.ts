@@ -188,7 +188,11 @@ export const chunkOrchestrator: OrchestrationHandler = function* (context: Orche
     result.peakInFlight = Math.max(result.peakInFlight, pending.length);
 
     if (pending.length === 0) break;
-    yield fresh.length > 0 ? context.df.Task.any(fresh) : pending[0]!.task;
+    try {
+      yield fresh.length > 0 ? context.df.Task.any(fresh) : pending[0]!.task;
+    } catch {
+      // A lone task that failed for good throws here; it is settled from its isFaulted flag above.
+    }
   }
 
   result.trip = trip;

@@ -63,18 +63,27 @@ export function periodClosedBy(schedule: string, slot: Date): string {
   return previous.toISOString().slice(0, 7);
 }
 
-/**
- * Decides what one timer fire does. A past-due fire more than `PAST_DUE_GRACE_MS` after its slot is
- * a missed slot: it starts only when catch-up is on (and only the latest missed slot is caught up).
- */
-export function planSlot(options: {
+/** Options of `planSlot`. */
+export interface SlotOptions {
   schedule: string;
   job: string;
   now: Date;
   isPastDue: boolean;
   catchUp: boolean;
-}): SlotPlan {
-  const slot = slotAt(options.schedule, options.now);
+  /** The occurrence the host says this fire is for (`scheduleStatus.next`), when it says so. */
+  scheduledFor?: Date | undefined;
+}
+
+/**
+ * Decides what one timer fire does. The slot is the occurrence the host scheduled this fire for when
+ * that is known and not in the future, else the latest occurrence at or before `now`. A past-due fire
+ * more than `PAST_DUE_GRACE_MS` after its slot is a missed slot: it starts only when catch-up is on.
+ */
+export function planSlot(options: SlotOptions): SlotPlan {
+  const hinted = options.scheduledFor;
+  const usable =
+    hinted && !Number.isNaN(hinted.getTime()) && hinted.getTime() <= options.now.getTime() + 1000;
+  const slot = slotAt(options.schedule, usable ? hinted : options.now);
   const runId = scheduledRunId(options.job, slot);
   const period = periodClosedBy(options.schedule, slot);
   const missed = options.isPastDue && options.now.getTime() - slot.getTime() > PAST_DUE_GRACE_MS;

@@ -282,86 +282,26 @@ export async function drive(
         IsPlayed: false,
         Timestamp: ts(),
       });
+      // Events that make the engine take a sequence number (a retry's timer, its next attempt) go
+      // first in an episode, as the Durable extension writes them, so ids line up on both sides.
+      const priority: HistoryEvent[] = [];
+      const ordinary: HistoryEvent[] = [];
+      const base = () => ({ EventId: -1, IsPlayed: false, Timestamp: ts() });
 
-      const work = [...open.values()].filter((o) => o.kind === 'activity' || o.kind === 'sub');
-      const picked = work.slice(0, options.completePerEpisode ?? work.length);
-      const results = await Promise.all(picked.map((entry) => run(entry)));
-      for (const [index, entry] of picked.entries()) {
-        open.delete(entry.id);
-        const result = results[index]!;
-        const base = { EventId: -1, IsPlayed: false, Timestamp: ts() };
-        if (entry.kind === 'sub') {
-          history.push(
-            result.ok
-              ? {
-                  ...base,
-                  EventType: EventType.SubOrchestrationInstanceCompleted,
-                  TaskScheduledId: entry.id,
-                  Result: JSON.stringify(result.value ?? null),
-                }
-              : {
-                  ...base,
-                  EventType: EventType.SubOrchestrationInstanceFailed,
-                  TaskScheduledId: entry.id,
-                  Reason: result.error,
-                  Details: result.error,
-                },
-          );
-          continue;
-        }
-        if (result.ok) {
-          options.wire?.push(asWire(result.value));
-          history.push({
-            ...base,
-            EventType: EventType.TaskCompleted,
-            TaskScheduledId: entry.id,
-            Result: JSON.stringify(result.value ?? null),
-          });
-          continue;
-        }
-        history.push({
-          ...base,
-          EventType: EventType.TaskFailed,
-          TaskScheduledId: entry.id,
-          FailureDetails: { ErrorType: 'Error', ErrorMessage: result.error },
-        });
-        if (entry.action.actionType === 1) {
-          const timerId = seq++;
-          history.push({ ...base, EventType: EventType.TimerCreated, EventId: timerId, FireAt: ts() });
-          open.set(timerId, {
-            id: timerId,
-            kind: 'retry',
-            action: entry.action,
-            flatIndex: entry.flatIndex,
-            fireAt: clock,
-            attempt: entry.attempt,
-          });
-        }
-      }
-
-      if (picked.length === 0) {
-        const timers = [...open.values()].filter((o) => o.fireAt !== undefined);
-        if (timers.length === 0)
-          throw new Error(`orchestration ${instanceId} waits on nothing the harness can complete`);
-        clock = Math.max(clock, Math.min(...timers.map((t) => t.fireAt!)));
-      }
-      for (const timer of [...open.values()].filter((o) => o.fireAt !== undefined && o.fireAt <= clock)) {
+      for (const timer of [...open.values()].filter((o) => o.kind === 'retry' && o.fireAt! <= clock)) {
         open.delete(timer.id);
-        history.push({
+        priority.push({
+          ...base(),
           EventType: EventType.TimerFired,
-          EventId: -1,
-          IsPlayed: false,
-          Timestamp: ts(),
           TimerId: timer.id,
           FireAt: new Date(timer.fireAt!).toISOString(),
         });
-        if (timer.kind === 'retry' && timer.attempt < (timer.action.retryOptions?.maxNumberOfAttempts ?? 1)) {
+        if (timer.attempt < (timer.action.retryOptions?.maxNumberOfAttempts ?? 1)) {
           const id = seq++;
-          history.push({
+          priority.push({
+            ...base(),
             EventType: EventType.TaskScheduled,
             EventId: id,
-            IsPlayed: false,
-            Timestamp: ts(),
             Name: timer.action.functionName,
           });
           open.set(id, {
@@ -373,6 +313,87 @@ export async function drive(
           });
         }
       }
+
+      const work = [...open.values()].filter(
+        (o) => (o.kind === 'activity' || o.kind === 'sub') && !priority.some((e) => e.EventId === o.id),
+      );
+      const picked = work.slice(0, options.completePerEpisode ?? work.length);
+      const results = await Promise.all(picked.map((entry) => run(entry)));
+      for (const [index, entry] of picked.entries()) {
+        open.delete(entry.id);
+        const result = results[index]!;
+        if (entry.kind === 'sub') {
+          ordinary.push(
+            result.ok
+              ? {
+                  ...base(),
+                  EventType: EventType.SubOrchestrationInstanceCompleted,
+                  TaskScheduledId: entry.id,
+                  Result: JSON.stringify(result.value ?? null),
+                }
+              : {
+                  ...base(),
+                  EventType: EventType.SubOrchestrationInstanceFailed,
+                  TaskScheduledId: entry.id,
+                  Reason: result.error,
+                  Details: result.error,
+                },
+          );
+          continue;
+        }
+        if (result.ok) {
+          options.wire?.push(asWire(result.value));
+          ordinary.push({
+            ...base(),
+            EventType: EventType.TaskCompleted,
+            TaskScheduledId: entry.id,
+            Result: JSON.stringify(result.value ?? null),
+          });
+          continue;
+        }
+        const failed = {
+          ...base(),
+          EventType: EventType.TaskFailed,
+          TaskScheduledId: entry.id,
+          FailureDetails: { ErrorType: 'Error', ErrorMessage: result.error },
+        };
+        if (entry.action.actionType !== 1) {
+          ordinary.push(failed);
+          continue;
+        }
+        const timerId = seq++;
+        priority.push(failed, {
+          ...base(),
+          EventType: EventType.TimerCreated,
+          EventId: timerId,
+          FireAt: ts(),
+        });
+        open.set(timerId, {
+          id: timerId,
+          kind: 'retry',
+          action: entry.action,
+          flatIndex: entry.flatIndex,
+          fireAt: clock,
+          attempt: entry.attempt,
+        });
+      }
+
+      if (picked.length === 0 && priority.length === 0) {
+        const timers = [...open.values()].filter((o) => o.fireAt !== undefined);
+        if (timers.length === 0)
+          throw new Error(`orchestration ${instanceId} waits on nothing the harness can complete`);
+        clock = Math.max(clock, Math.min(...timers.map((t) => t.fireAt!)));
+      }
+      for (const timer of [...open.values()].filter((o) => o.kind === 'timer' && o.fireAt! <= clock)) {
+        open.delete(timer.id);
+        ordinary.push({
+          ...base(),
+          EventType: EventType.TimerFired,
+          TimerId: timer.id,
+          FireAt: new Date(timer.fireAt!).toISOString(),
+        });
+      }
+      history.push(...priority, ...ordinary);
       eventId = -1;
     }
   }
