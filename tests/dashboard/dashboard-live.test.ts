@@ -35,6 +35,7 @@ describe('dashboard UI against the real durable backend', { skip: browserSkipRea
   let browser: Browser;
   let page: Page;
   let closePage: () => Promise<void>;
+  let errors: string[];
 
   const mgmt = (path: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`${host.url}/runtime/webhooks/durabletask${path}`, {
@@ -68,7 +69,7 @@ describe('dashboard UI against the real durable backend', { skip: browserSkipRea
       uiDir,
     });
     browser = await launchBrowser();
-    ({ page, close: closePage } = await openPage(browser));
+    ({ page, errors, close: closePage } = await openPage(browser));
     // Runs in the background while the other tests go; the history test waits for it.
     await start('bigHistory', 'big-history', { activities: BIG_ACTIVITIES, batch: 1000 });
   });
@@ -199,5 +200,9 @@ describe('dashboard UI against the real durable backend', { skip: browserSkipRea
     );
     await page.screenshot({ path: join(ARTIFACTS, 'live-timeline.png') });
     assert.ok(openedMs < 20_000, `opening took ${openedMs} ms`);
+  });
+
+  test('no script error happened in the page', () => {
+    assert.deepEqual(errors, []);
   });
 });

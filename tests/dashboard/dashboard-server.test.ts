@@ -199,6 +199,13 @@ test('the run API gets a bearer token and the token never comes back', async () 
   }
 });
 
+test('static paths cannot climb out of the UI folder', async () => {
+  for (const path of ['/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/assets/%E0%A4%A']) {
+    const response = await fetch(new URL(path, dashboard.url));
+    assert.ok(response.status === 404 || response.status === 400, `${path}: ${response.status}`);
+  }
+});
+
 test('static files are served with a content security policy that allows only this origin', async () => {
   const response = await fetch(dashboard.url);
   assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'self'/);

@@ -96,6 +96,7 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
   let browser: Browser;
   let page: Page;
   let offsite: string[];
+  let errors: string[];
   let closePage: () => Promise<void>;
 
   before(async () => {
@@ -109,7 +110,7 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
       uiDir,
     });
     browser = await launchBrowser();
-    ({ page, offsite, close: closePage } = await openPage(browser));
+    ({ page, offsite, errors, close: closePage } = await openPage(browser));
   });
 
   after(async () => {
@@ -351,5 +352,9 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
 
   test('nothing is fetched from outside this machine', () => {
     assert.deepEqual(offsite, []);
+  });
+
+  test('no script error or content-security-policy violation happened', () => {
+    assert.deepEqual(errors, []);
   });
 });

@@ -59,10 +59,17 @@ export async function launchBrowser(): Promise<Browser> {
 /** Opens a page that fails the test on any request leaving this machine's loopback. */
 export async function openPage(
   browser: Browser,
-): Promise<{ page: Page; offsite: string[]; close: () => Promise<void> }> {
+): Promise<{ page: Page; offsite: string[]; errors: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   const page = await context.newPage();
   const offsite: string[] = [];
+  // Script errors and CSP violations; failed API calls are expected in error-state tests.
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(message.text());
+  });
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.protocol === 'data:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost')
@@ -70,7 +77,7 @@ export async function openPage(
     offsite.push(url.toString());
     return route.abort();
   });
-  return { page, offsite, close: () => context.close() };
+  return { page, offsite, errors, close: () => context.close() };
 }
 
 /** Polls `check` until it returns a value other than undefined or false, or fails after `timeoutMs`. */
