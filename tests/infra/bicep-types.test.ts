@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import type { Node } from 'web-tree-sitter';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BicepTypeIndex, locateTypeData } from './lib/bicep-types.js';
-import { checkResource, formatProblem, type ResourceCheck } from './lib/type-check.js';
-import { loadInfraTemplates, loadTemplate, repoRoot } from './lib/templates.js';
+import {
+  checkResource,
+  checkValueAgainst,
+  formatProblem,
+  type ResourceCheck,
+  type TypeProblem,
+} from './lib/type-check.js';
+import { moduleNamed } from './lib/contract-helpers.js';
+import type { BicepTemplate, ResourceDeclaration, Value } from './lib/bicep-template.js';
+import { bicepRoot, loadInfraTemplates, loadTemplate, repoRoot } from './lib/templates.js';
 
 const location = locateTypeData(repoRoot);
 const skip = 'missing' in location ? location.missing : false;
@@ -46,6 +55,7 @@ test('the checker reports each kind of problem in the bad fixture at its line', 
     '31 unknown-api-version',
     '40 wrong-type',
     '52 wrong-type',
+    '76 wrong-type',
   ]);
 });
 
@@ -85,3 +95,50 @@ test('without the type data folder the location says where it looked', () => {
   );
   assert.ok('missing' in fromEnv && fromEnv.missing.includes('BICEP_TYPES_DIR='));
 });
+
+test(
+  'resource names, as resources.bicep builds them, fit the naming rules of their types',
+  { skip },
+  async () => {
+    // uniqueString() always returns 13 lower-case letters and digits.
+    const resources = (await loadTemplate(join(bicepRoot, 'resources.bicep'))).setFunctions({
+      uniqueString: () => 'abcdefghij123',
+    });
+    const problems: TypeProblem[] = [];
+    let checked = 0;
+    const checkName = (resource: ResourceDeclaration, value: Value, at: Node) => {
+      const info = types().lookup(resource.type, resource.apiVersion ?? '');
+      if (typeof value !== 'string' || info?.body.$type !== 'ObjectType' || !info.body.properties?.name)
+        return;
+      checked += 1;
+      problems.push(
+        ...checkValueAgainst(
+          resources,
+          types(),
+          resource.type,
+          resource.apiVersion ?? '',
+          ['name'],
+          value,
+          at,
+        ),
+      );
+    };
+
+    for (const resource of resources.resources) {
+      const name = resource.body ? resources.properties(resource.body).get('name') : undefined;
+      if (name) checkName(resource, resources.evaluate(name), name);
+    }
+    for (const module of resources.modules) {
+      const target: BicepTemplate = await loadTemplate(resources.resolvePath(module.path));
+      const passed = moduleNamed(resources, module.symbol).params;
+      for (const resource of target.resources) {
+        const name = resource.body ? target.properties(resource.body).get('name') : undefined;
+        const argument = name?.type === 'identifier' ? passed.get(name.text) : undefined;
+        if (argument) checkName(resource, resources.evaluate(argument), argument);
+      }
+    }
+
+    assert.deepEqual(problems.map(formatProblem), []);
+    assert.ok(checked >= 10, `only ${checked} names could be checked`);
+  },
+);

@@ -159,6 +159,7 @@ export class BicepTemplate {
   private readonly evaluating = new Set<string>();
   private symbolic = false;
   private parameterValues = new Map<string, Value>();
+  private functionValues = new Map<string, (args: Value[]) => Value>();
 
   constructor(
     readonly parsed: ParsedBicep,
@@ -254,6 +255,12 @@ export class BicepTemplate {
   /** Values for parameters (else their defaults) in later evaluations. */
   setParameters(values: Record<string, Value>): this {
     this.parameterValues = new Map(Object.entries(values));
+    return this;
+  }
+
+  /** Stand-ins for functions only a deployment can compute, e.g. a fixed `uniqueString` result. */
+  setFunctions(functions: Record<string, (args: Value[]) => Value>): this {
+    this.functionValues = new Map(Object.entries(functions));
     return this;
   }
 
@@ -443,8 +450,16 @@ export class BicepTemplate {
         const value = this.evaluate(args[0]);
         return typeof value === 'number' || typeof value === 'boolean' ? String(value) : UNKNOWN;
       }
-      default:
-        return UNKNOWN;
+      case 'toLower':
+      case 'toUpper': {
+        const value = this.evaluateStrict(args[0] ?? null);
+        if (typeof value !== 'string') return UNKNOWN;
+        return name === 'toLower' ? value.toLowerCase() : value.toUpperCase();
+      }
+      default: {
+        const standIn = name === undefined ? undefined : this.functionValues.get(name);
+        return standIn ? standIn(args.map((arg) => this.evaluateStrict(arg))) : UNKNOWN;
+      }
     }
   }
 

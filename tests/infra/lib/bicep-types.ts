@@ -37,7 +37,8 @@ export type TypeEntry =
   | { $type: 'ArrayType'; itemType: TypeRef }
   | { $type: 'UnionType'; elements: TypeRef[] }
   | { $type: 'StringLiteralType'; value: string }
-  | { $type: 'StringType' | 'IntegerType' | 'BooleanType' | 'AnyType' | 'NullType' }
+  | { $type: 'StringType'; pattern?: string; minLength?: number; maxLength?: number }
+  | { $type: 'IntegerType' | 'BooleanType' | 'AnyType' | 'NullType' }
   | { $type: 'ResourceType'; name: string; body: TypeRef }
   | { $type: 'ResourceFunctionType' };
 

@@ -96,8 +96,11 @@ class BodyChecker {
           this.report('wrong-type', at, path, `expected '${type.value}', got ${describe(value)}`);
         return;
       case 'StringType':
-        if (typeof value !== 'string')
+        if (typeof value !== 'string') {
           this.report('wrong-type', at, path, `expected a string, got ${describe(value)}`);
+        } else {
+          this.checkString(value, type, path, at);
+        }
         return;
       case 'IntegerType':
         if (typeof value !== 'number')
@@ -109,6 +112,24 @@ class BodyChecker {
         return;
       default:
         return;
+    }
+  }
+
+  private checkString(
+    value: string,
+    type: Extract<TypeEntry, { $type: 'StringType' }>,
+    path: string,
+    at: Node,
+  ): void {
+    const quoted = JSON.stringify(value);
+    if (type.minLength !== undefined && value.length < type.minLength) {
+      this.report('wrong-type', at, path, `${quoted} is shorter than ${type.minLength} characters`);
+    }
+    if (type.maxLength !== undefined && value.length > type.maxLength) {
+      this.report('wrong-type', at, path, `${quoted} is longer than ${type.maxLength} characters`);
+    }
+    if (type.pattern !== undefined && !new RegExp(type.pattern).test(value)) {
+      this.report('wrong-type', at, path, `${quoted} does not match ${type.pattern}`);
     }
   }
 
