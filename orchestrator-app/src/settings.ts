@@ -107,11 +107,22 @@ export function parseWorkerSettings(env: Env): WorkerSettings {
   };
 }
 
+function jobName(env: Env): string {
+  const job = text(env, 'RUN_JOB', 'statements');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(job)) {
+    throw new SettingsError(
+      'RUN_JOB',
+      `expected 1-64 letters, digits, "-" or "_", got ${JSON.stringify(job)}.`,
+    );
+  }
+  return job;
+}
+
 /** Reads and validates the run settings from `env`. */
 export function parseRunSettings(env: Env): RunSettings {
   return {
     schedule: text(env, 'RUN_SCHEDULE', '0 0 2 1 * *'),
-    job: text(env, 'RUN_JOB', 'statements'),
+    job: jobName(env),
     catchUp: flag(env, 'RUN_CATCH_UP', false),
     maxParallel: integer(env, 'RUN_MAX_PARALLEL', 32, 1, 256),
     chunkSize: integer(env, 'RUN_CHUNK_SIZE', 250, 10, 1000),

@@ -12,6 +12,7 @@ import {
   listRuns,
   retryFailed,
   startRun,
+  startRunOnce,
 } from '../../orchestrator-app/src/http/runs-api.js';
 import type { RunInput, RunStatus } from '../../orchestrator-app/src/orchestrations/run-model.js';
 import { failureStore } from '../../orchestrator-app/src/services.js';
@@ -377,4 +378,23 @@ test('retry-failed starts a run over exactly the failed items of a finished run'
     [input.retryOf, input.trigger, input.job, input.period],
     ['run-src', 'retry', 'statements', '2026-11'],
   );
+});
+
+test('starting an id that a concurrent request already started resolves with that run', async () => {
+  put({ instanceId: 'run-raced', runtimeStatus: 'Running' });
+  const input: RunInput = {
+    runId: 'run-raced',
+    job: 'statements',
+    period: '2026-11',
+    trigger: 'api',
+    maxParallel: 1,
+    chunkSize: 10,
+    chunksInFlight: 1,
+    pagesPerGeneration: 1,
+    throttleMaxWaits: 0,
+  };
+  const existing = await startRunOnce(durable.client(), input);
+  assert.equal(existing?.instanceId, 'run-raced');
+  assert.equal(await startRunOnce(durable.client(), { ...input, runId: 'run-fresh' }), undefined);
+  assert.equal(durable.instances.get('run-fresh')?.runtimeStatus, 'Pending');
 });

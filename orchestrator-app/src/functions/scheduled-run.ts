@@ -2,8 +2,8 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 
-import { findRun, newRunInput } from '../http/runs-api.js';
-import { isFinished, RUN_ORCHESTRATOR, toRunDocument } from '../http/run-document.js';
+import { findRun, newRunInput, startRunOnce } from '../http/runs-api.js';
+import { isFinished, toRunDocument } from '../http/run-document.js';
 import { logEvent } from '../log.js';
 import { planSlot } from '../schedule/schedule-slot.js';
 import { runSettings } from '../settings.js';
@@ -60,7 +60,11 @@ export async function handleScheduledRun(
     },
     'schedule',
   );
-  await client.startNew(RUN_ORCHESTRATOR, { instanceId: plan.runId, input });
+  const raced = await startRunOnce(client, input);
+  if (raced) {
+    logEvent(context, 'info', 'schedule.slot-running', { ...props, status: toRunDocument(raced).status });
+    return 'skipped-running';
+  }
   logEvent(context, 'info', 'schedule.run-started', props);
   return 'started';
 }

@@ -45,6 +45,24 @@ export async function findRun(
   }
 }
 
+/**
+ * Starts a run under a fixed id. When a concurrent request or timer fire started the same id first,
+ * resolves with that run's status instead of failing; undefined means this call started it.
+ */
+export async function startRunOnce(
+  client: DurableClient,
+  input: RunInput,
+): Promise<DurableOrchestrationStatus | undefined> {
+  try {
+    await client.startNew(RUN_ORCHESTRATOR, { instanceId: input.runId, input });
+    return undefined;
+  } catch (error) {
+    const existing = await findRun(client, input.runId);
+    if (existing) return existing;
+    throw error;
+  }
+}
+
 /** The orchestration input of a new run, with the run settings as defaults. */
 export function newRunInput(
   runId: string,
@@ -121,7 +139,8 @@ export async function startRun(
   }
 
   const input = newRunInput(runId, parsed.value, 'api', { requestHash: hash });
-  await client.startNew(RUN_ORCHESTRATOR, { instanceId: runId, input });
+  const raced = await startRunOnce(client, input);
+  if (raced) return json(200, toRunDocument(raced), { location: location(runId) });
   logEvent(context, 'info', 'run.requested', {
     runId,
     job: input.job,
@@ -228,7 +247,8 @@ export async function retryFailed(
     chunkSize: sourceInput.chunkSize ?? runSettings().chunkSize,
   };
   const input = newRunInput(runId, request_, 'retry', { retryOf: id });
-  await client.startNew(RUN_ORCHESTRATOR, { instanceId: runId, input });
+  const raced = await startRunOnce(client, input);
+  if (raced) return json(200, toRunDocument(raced), { location: location(runId) });
   logEvent(context, 'info', 'run.retry-requested', { runId, retryOf: id, items: itemIds.length });
   return json(202, pendingDocument(input, new Date()), { location: location(runId) });
 }

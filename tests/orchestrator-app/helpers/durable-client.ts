@@ -40,6 +40,13 @@ export async function startDurableStub(): Promise<DurableStub> {
     if (start && req.method === 'POST') {
       const text = await readBody(req);
       const id = decodeURIComponent(start[2] ?? `auto-${instances.size}`);
+      const existing = instances.get(id);
+      if (
+        existing &&
+        ['Pending', 'Running', 'ContinuedAsNew', 'Suspended'].includes(existing.runtimeStatus)
+      ) {
+        return send(409, { message: `An instance with ID '${id}' already exists.` });
+      }
       clock += 1000;
       const now = new Date(clock).toISOString();
       instances.set(id, {
