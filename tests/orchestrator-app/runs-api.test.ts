@@ -95,6 +95,7 @@ test('a start without a principal is 401 and with only Runs.Read is 403, as prob
   );
   assert.equal(anonymous.status, 401);
   assert.equal((anonymous.headers as Record<string, string>)['content-type'], 'application/problem+json');
+  assert.equal((anonymous.headers as Record<string, string>)['www-authenticate'], 'Bearer');
   const reader = await startRun(
     request('POST', '/api/runs', {
       body: { job: 'statements' },

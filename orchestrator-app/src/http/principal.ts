@@ -49,9 +49,13 @@ export type Authorization = { ok: true; principal: Principal } | { ok: false; re
 export function authorize(request: HttpRequest, roles: readonly string[]): Authorization {
   const principal = parsePrincipal(request.headers.get('x-ms-client-principal'));
   if (!principal) {
+    const response = problem(401, 'No valid X-MS-CLIENT-PRINCIPAL: call through Easy Auth with a token.');
     return {
       ok: false,
-      response: problem(401, 'No valid X-MS-CLIENT-PRINCIPAL: call through Easy Auth with a token.'),
+      response: {
+        ...response,
+        headers: { ...(response.headers as Record<string, string>), 'www-authenticate': 'Bearer' },
+      },
     };
   }
   if (!roles.some((role) => principal.roles.has(role))) {
