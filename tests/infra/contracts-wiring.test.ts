@@ -373,6 +373,8 @@ test('azure.yaml deploys both apps as function services from infra/bicep', () =>
     assert.equal(entry.host, 'function', service);
     assert.ok(['ts', 'js'].includes(text(entry.language)), service);
     assert.ok(existsSync(join(repoRoot, text(entry.project), 'package.json')), `${service} project folder`);
+    const hook = text(at(entry, 'hooks.prepackage.run')).replace(/^sh /, '');
+    assert.ok(existsSync(join(repoRoot, text(entry.project), hook)), `${service} prepackage hook ${hook}`);
   }
 });
 
