@@ -25,8 +25,10 @@ import {
   type FakeManagementApi,
   startFakeManagementApi,
 } from './helpers/fake-management-api.js';
+import { fakeRun, startFakeRunApi } from './helpers/fake-run-api.js';
 
 const KEY = 'browser-test-system-key-9f8e7d6c5b4a';
+const RUN_TOKEN = 'run-api-token-for-browser-tests';
 const quiet = createLogger({ write: () => {} });
 const skip = browserSkipReason();
 
@@ -347,6 +349,46 @@ describe('dashboard UI against a stand-in management API', { skip }, () => {
     } finally {
       await unreachable.close();
       await wrongKey.close();
+    }
+  });
+
+  test('the Runs view lists the run API with a server-side token and links to instances', async () => {
+    const runApi = await startFakeRunApi(RUN_TOKEN, [
+      fakeRun('live-run', 'running', 100, 1000, 5),
+      fakeRun('statements-202601', 'completed', 1000, 1000),
+    ]);
+    const withRuns = await startDashboard({
+      port: 0,
+      managementBaseUrl: api.baseUrl,
+      systemKey: KEY,
+      runApi: { baseUrl: runApi.baseUrl, getToken: () => Promise.resolve(RUN_TOKEN) },
+      logger: quiet,
+      uiDir: await buildUi(),
+    });
+    try {
+      await page.goto(withRuns.url);
+      await page.click('[data-testid=nav-runs]');
+      await waitFor(
+        'two runs',
+        async () => (await page.$$('[data-testid=runs-table] tbody tr')).length === 2,
+      );
+      await page.selectOption('[data-testid=runs-status]', 'completed');
+      await waitFor('the completed run', async () => {
+        const rows = await page.$$('[data-testid=runs-table] tbody tr');
+        return rows.length === 1 && (await rows[0]?.getAttribute('data-run-id')) === 'statements-202601';
+      });
+      assert.match(new URL(page.url()).hash, /#\/runs\?status=completed/);
+      assert.ok(runApi.authorizations.every((a) => a === `Bearer ${RUN_TOKEN}`));
+
+      await page.selectOption('[data-testid=runs-status]', '');
+      await page.click('a[href="#/instances/live-run"]');
+      await waitFor('the run panel from the run API', async () =>
+        (await page.textContent('[data-testid=run-summary]'))?.includes('2026-11'),
+      );
+      assert.equal((await page.content()).includes(RUN_TOKEN), false);
+    } finally {
+      await withRuns.close();
+      await runApi.close();
     }
   });
 

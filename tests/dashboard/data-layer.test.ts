@@ -34,6 +34,7 @@ import {
   readProgress,
 } from '../../devhost/dashboard-ui/src/data/progress.js';
 import { instanceHash, parseRoute } from '../../devhost/dashboard-ui/src/data/route.js';
+import { buildRunsQuery, normalizeRunPage } from '../../devhost/dashboard-ui/src/data/runs.js';
 import { allowedActions, isTerminal, toRuntimeStatus } from '../../devhost/dashboard-ui/src/data/status.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -319,4 +320,40 @@ test('routes parse instance ids with reserved characters', () => {
   const list = parseRoute('#/?status=Running');
   assert.equal(list.view, 'list');
   assert.equal(list.view === 'list' && list.params.get('status'), 'Running');
+});
+
+test('the runs query sends known statuses only and passes the token on', () => {
+  assert.equal(
+    buildRunsQuery({ status: 'running', top: 20, continuationToken: 'abc' }),
+    '/api/runs?status=running&top=20&continuationToken=abc',
+  );
+  assert.equal(buildRunsQuery({ status: 'bogus' }), '/api/runs?top=50');
+});
+
+test('a run page is read with its progress, failure count and token', () => {
+  const page = normalizeRunPage({
+    runs: [
+      {
+        id: 'r1',
+        job: 'statements',
+        period: '2026-11',
+        status: 'running',
+        progress: { total: 10, succeeded: 4, failed: 1 },
+        failures: { count: 1 },
+      },
+      { nope: true },
+    ],
+    continuationToken: 't2',
+  });
+  assert.equal(page.continuationToken, 't2');
+  assert.equal(page.runs.length, 1);
+  assert.equal(page.runs[0]?.progress?.percent, 50);
+  assert.equal(page.runs[0]?.failures, 1);
+  assert.deepEqual(normalizeRunPage({ runs: [], continuationToken: null }), { runs: [] });
+});
+
+test('the runs route parses with its query', () => {
+  const route = parseRoute('#/runs?status=failed');
+  assert.equal(route.view, 'runs');
+  assert.equal(route.view === 'runs' && route.params.get('status'), 'failed');
 });

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import { InstanceDetail } from './components/instance-detail';
 import { InstanceList } from './components/instance-list';
+import { RunsList } from './components/runs-list';
 import { ErrorState, Loading } from './components/states';
 import type { DashboardConfig } from './data/api-client.js';
 import { useHashRoute } from './hooks';
@@ -27,6 +28,16 @@ export function App() {
         <a class="brand" href="#/">
           Durable Functions dashboard
         </a>
+        <nav class="top-nav" aria-label="Views">
+          <a href="#/" aria-current={route.view !== 'runs' ? 'page' : undefined}>
+            Instances
+          </a>
+          {config?.hasRunApi && (
+            <a href="#/runs" aria-current={route.view === 'runs' ? 'page' : undefined} data-testid="nav-runs">
+              Runs
+            </a>
+          )}
+        </nav>
         {config?.target && (
           <span class="muted mono target" title="Management API">
             {config.target}
@@ -47,6 +58,8 @@ export function App() {
           <main class="view">
             <Loading />
           </main>
+        ) : route.view === 'runs' ? (
+          <RunsList key={route.params.toString()} params={route.params} />
         ) : route.view === 'instance' ? (
           <InstanceDetail key={route.id} id={route.id} tab={route.tab} config={config} />
         ) : (

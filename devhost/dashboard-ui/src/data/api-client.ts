@@ -2,6 +2,7 @@
 // (the server adds the system key), `/api/runs/**` the orchestrator's run API, `/api/config` settings.
 import { type Instance, normalizeInstance, normalizeInstances } from './instance.js';
 import { buildListQuery, type ListFilter } from './list-query.js';
+import { buildRunsQuery, normalizeRunPage, type RunRow } from './runs.js';
 
 export type ApiErrorKind =
   'unreachable' | 'unauthorized' | 'not-found' | 'gone' | 'bad-request' | 'server' | 'network';
@@ -88,6 +89,10 @@ export interface ApiClient {
   purge(id: string): Promise<void>;
   /** The run API's status of a run, or undefined when there is no run API or no such run. */
   getRun(id: string, signal?: AbortSignal): Promise<unknown>;
+  listRuns(
+    query: { status?: string; top?: number; continuationToken?: string },
+    signal?: AbortSignal,
+  ): Promise<{ runs: RunRow[]; continuationToken?: string }>;
 }
 
 export function createApiClient(options: { fetch: FetchLike; baseUrl?: string }): ApiClient {
@@ -153,6 +158,9 @@ export function createApiClient(options: { fetch: FetchLike; baseUrl?: string })
     async purge(id) {
       const response = await call(instance(id), { method: 'DELETE' });
       await response.body?.cancel();
+    },
+    async listRuns(query, signal) {
+      return normalizeRunPage(await (await call(buildRunsQuery(query), { signal })).json());
     },
     async getRun(id, signal) {
       try {
