@@ -339,3 +339,30 @@ test('an activity that keeps crashing is retried durably, then counts as a faile
   assert.match(summary.sample[0]?.reason ?? '', /activity failed: .*connection refused/);
   assert.equal(worker.calls.filter((c) => c.itemId === 'acct-0002').length, 3);
 });
+
+test("a long throttle wait keeps its window slot but does not hold back the other items' calls", async () => {
+  const worker = fakeWorker(ids(20), 100, (input, call) =>
+    input.itemId === 'acct-0001' && call === 1
+      ? { itemId: input.itemId, outcome: 'throttled', status: 429, retryAfterMs: 120_000, attempts: 1 }
+      : ok(input),
+  );
+  const episodes: Episode[] = [];
+  await drive(
+    'runOrchestrator',
+    'run-test',
+    runInput({ maxParallel: 8, chunkSize: 20 }),
+    options(worker.activities, { completePerEpisode: 1, onEpisode: (e) => episodes.push(e) }),
+  );
+
+  const chunk = episodes.filter((e) => e.instanceId === 'run-test:chunk:0');
+  const timerAt = chunk.find((e) => e.newActions.some((a) => a.actionType === 5))?.at ?? Number.NaN;
+  const calls = chunk.flatMap((e) =>
+    e.newActions
+      .filter((a) => a.actionType === 1)
+      .map((a) => ({ at: e.at, itemId: (a.input as ProcessItemInput).itemId })),
+  );
+  const othersLast = Math.max(...calls.filter((c) => c.itemId !== 'acct-0001').map((c) => c.at));
+  assert.ok(othersLast < timerAt + 120_000, 'the other items were called before the throttle wait ended');
+  assert.equal(calls.filter((c) => c.itemId === 'acct-0001').length, 2);
+  assert.ok(Math.max(...chunk.map((e) => e.openActivities)) <= 8);
+});

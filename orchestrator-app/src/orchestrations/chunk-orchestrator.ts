@@ -26,6 +26,22 @@ interface Pending {
   waits: number;
   task: Task;
   kind: 'call' | 'wait';
+  /** Whether the task has been yielded to the engine, which is what schedules it. */
+  handed: boolean;
+}
+
+/**
+ * What to wait on next without ever handing the engine a task twice: new calls (with any throttle
+ * timers not yet handed over) as one `Task.any`; else the oldest call in flight; else the timers.
+ * Timers wait for the next batch of calls, so a long throttle wait does not hold back the window.
+ */
+function nextWait(context: OrchestrationContext, pending: Pending[]): Task {
+  const unhanded = pending.filter((entry) => !entry.handed);
+  const inFlight = pending.find((entry) => entry.handed && entry.kind === 'call');
+  const handing = unhanded.some((entry) => entry.kind === 'call') || !inFlight ? unhanded : [];
+  if (handing.length === 0) return (inFlight ?? pending[0]!).task;
+  for (const entry of handing) entry.handed = true;
+  return context.df.Task.any(handing.map((entry) => entry.task));
 }
 
 /**
@@ -35,8 +51,8 @@ interface Pending {
  *
  * NOTE: durable-functions 3 re-emits the actions of every child of a `Task.any`, so a task that was
  * already scheduled must never appear in a second `Task.any` (the host would start it again). Each
- * wait is therefore either `Task.any` over freshly created tasks only, or the oldest task in flight on
- * its own; finished tasks are collected by their `isCompleted` flag after every wait.
+ * wait is therefore either `Task.any` over tasks not yet handed to the engine, or one task in flight
+ * on its own (see `nextWait`); finished tasks are collected by their flags after every wait.
  */
 export const chunkOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<ChunkInput>();
@@ -54,8 +70,6 @@ export const chunkOrchestrator: OrchestrationHandler = function* (context: Orche
   };
   const refillAt = Math.max(1, Math.ceil(input.maxParallel / 4));
   let trip: AuthTrip | null = null;
-  /** Tasks created in this step, not yet handed to the engine. */
-  let fresh: Task[] = [];
 
   const settle = (entry: Pending): void => {
     const { task } = entry;
@@ -103,8 +117,13 @@ export const chunkOrchestrator: OrchestrationHandler = function* (context: Orche
         result.throttledWaits += 1;
         const fireAt = new Date(context.df.currentUtcDateTime.getTime() + outcome.retryAfterMs);
         const timer = context.df.createTimer(fireAt);
-        pending.push({ itemId: entry.itemId, waits: entry.waits + 1, task: timer, kind: 'wait' });
-        fresh.push(timer);
+        pending.push({
+          itemId: entry.itemId,
+          waits: entry.waits + 1,
+          task: timer,
+          kind: 'wait',
+          handed: false,
+        });
         if (!context.df.isReplaying) {
           logEvent(context, 'info', 'item.throttled', {
             runId: input.runId,
@@ -132,7 +151,6 @@ export const chunkOrchestrator: OrchestrationHandler = function* (context: Orche
   };
 
   for (;;) {
-    fresh = [];
     for (let i = 0; i < pending.length;) {
       const entry = pending[i]!;
       if (entry.task.isCompleted || entry.task.isFaulted) {
@@ -156,7 +174,6 @@ export const chunkOrchestrator: OrchestrationHandler = function* (context: Orche
           reason: 'not attempted: the auth circuit opened',
         });
       }
-      fresh = fresh.filter((task) => pending.some((entry) => entry.task === task));
       for (const { itemId } of queue.splice(0)) {
         failures.push({
           itemId,
@@ -181,15 +198,14 @@ export const chunkOrchestrator: OrchestrationHandler = function* (context: Orche
           itemId: next.itemId,
         };
         const task = context.df.callActivityWithRetry('processItem', infrastructureRetry(), activityInput);
-        pending.push({ itemId: next.itemId, waits: next.waits, task, kind: 'call' });
-        fresh.push(task);
+        pending.push({ itemId: next.itemId, waits: next.waits, task, kind: 'call', handed: false });
       }
     }
     result.peakInFlight = Math.max(result.peakInFlight, pending.length);
 
     if (pending.length === 0) break;
     try {
-      yield fresh.length > 0 ? context.df.Task.any(fresh) : pending[0]!.task;
+      yield nextWait(context, pending);
     } catch {
       // A lone task that failed for good throws here; it is settled from its isFaulted flag above.
     }

@@ -74,6 +74,8 @@ export interface Episode {
   generation: number;
   /** Activities scheduled and not yet completed after this episode's new actions. */
   openActivities: number;
+  /** Virtual time of the episode, in epoch milliseconds. */
+  at: number;
   newActions: Action[];
   customStatus: unknown;
 }
@@ -270,6 +272,7 @@ export async function drive(
         instanceId,
         generation,
         openActivities,
+        at: clock,
         newActions: fresh,
         customStatus: state.customStatus,
       });
