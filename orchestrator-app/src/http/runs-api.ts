@@ -169,6 +169,8 @@ export async function listRuns(request: HttpRequest, client: DurableClient): Pro
   if (!parsed.ok) return invalidField(parsed.error.field, parsed.error.detail);
   const { statuses, from, to, top, offset } = parsed.value;
 
+  // TODO(orchestrator-app): getStatusBy follows every continuation token of the durable store, so each
+  // page reads all runs matching the filter; acceptable for the run counts of a scheduled batch app.
   const runtimeStatus = statuses?.flatMap((s) => RUNTIME_STATUSES[s]) as
     OrchestrationRuntimeStatus[] | undefined;
   const all = await client.getStatusBy({
