@@ -23,7 +23,10 @@ interface Completion {
 }
 
 export class ActivityRunner {
-  private readonly queue: WorkItemRow[] = [];
+  private queue: WorkItemRow[] = [];
+  private head = 0;
+  /** Work items per instance that are queued or running, for batching completions into episodes. */
+  private readonly perInstance = new Map<string, number>();
   private readonly pendingCompletions: Completion[] = [];
   private readonly idle = new Set<() => void>();
   private active = 0;
@@ -33,8 +36,16 @@ export class ActivityRunner {
   constructor(private readonly options: ActivityRunnerOptions) {}
 
   enqueue(items: readonly WorkItemRow[]): void {
-    this.queue.push(...items);
+    for (const item of items) {
+      this.queue.push(item);
+      this.perInstance.set(item.instance_id, (this.perInstance.get(item.instance_id) ?? 0) + 1);
+    }
     this.pump();
+  }
+
+  /** Activities of this instance still queued or running. */
+  pendingFor(instanceId: string): number {
+    return this.perInstance.get(instanceId) ?? 0;
   }
 
   get inFlight(): number {
@@ -44,7 +55,8 @@ export class ActivityRunner {
   /** Stops taking work; resolves when running activities finished or after `timeoutMs`. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
-    this.queue.length = 0;
+    this.queue = [];
+    this.head = 0;
     if (this.active === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
@@ -56,9 +68,13 @@ export class ActivityRunner {
   }
 
   private pump(): void {
-    while (!this.stopped && this.active < this.options.limit && this.queue.length > 0) {
-      const item = this.queue.shift();
+    while (!this.stopped && this.active < this.options.limit && this.head < this.queue.length) {
+      const item = this.queue[this.head++];
       if (item) void this.run(item);
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -108,6 +124,11 @@ export class ActivityRunner {
     this.flushScheduled = false;
     const batch = this.pendingCompletions.splice(0);
     if (batch.length === 0) return;
+    for (const { item } of batch) {
+      const left = (this.perInstance.get(item.instance_id) ?? 1) - 1;
+      if (left > 0) this.perInstance.set(item.instance_id, left);
+      else this.perInstance.delete(item.instance_id);
+    }
     const { store, logger } = this.options;
     const now = Date.now();
     let touched: string[];

@@ -11,6 +11,10 @@ import { replayOrchestration } from './replay.js';
 import type { DurableStore, InstanceRow, WorkItemRow } from './store.js';
 import type { TimerScheduler } from './timer-scheduler.js';
 
+/** Longest an episode waits for more activity results of the same instance. */
+const MAX_HOLD_MS = 50;
+const MIN_HOLD_MS = 1;
+
 export interface DispatcherOptions {
   store: DurableStore;
   invoker: FunctionInvoker;
@@ -34,6 +38,8 @@ export class Dispatcher {
   private readonly again = new Set<string>();
   private readonly played = new Map<string, string[]>();
   private readonly idle = new Set<() => void>();
+  private readonly held = new Map<string, NodeJS.Timeout>();
+  private readonly replayMs = new Map<string, number>();
   private stopped = false;
   /** Called after an execution ended (completed, failed, terminated, continued as new). */
   onEnded: (instanceId: string) => void = () => undefined;
@@ -49,6 +55,41 @@ export class Dispatcher {
     this.pump();
   }
 
+  /**
+   * Activity results arrived. While more of the instance's activities are still running, the episode
+   * waits up to about one replay's cost so that results finishing close together share one episode:
+   * replaying a long history per result would make a fan-out quadratic.
+   */
+  notifyCompletions(instanceIds: Iterable<string>): void {
+    const now: string[] = [];
+    for (const id of instanceIds) {
+      if (this.options.activities.pendingFor(id) === 0) {
+        this.release(id);
+        now.push(id);
+        continue;
+      }
+      if (!this.held.has(id)) {
+        this.held.set(
+          id,
+          setTimeout(
+            () => {
+              this.held.delete(id);
+              this.notify([id]);
+            },
+            Math.min(Math.max(this.replayMs.get(id) ?? 0, MIN_HOLD_MS), MAX_HOLD_MS),
+          ),
+        );
+      }
+    }
+    if (now.length > 0) this.notify(now);
+  }
+
+  private release(id: string): void {
+    const timer = this.held.get(id);
+    if (timer) clearTimeout(timer);
+    this.held.delete(id);
+  }
+
   /** Forgets cached history (after a purge or a restart with the same id). */
   forget(instanceId: string): void {
     this.played.delete(instanceId);
@@ -57,6 +98,8 @@ export class Dispatcher {
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     this.ready.clear();
+    for (const timer of this.held.values()) clearTimeout(timer);
+    this.held.clear();
     if (this.running.size === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
@@ -118,7 +161,10 @@ export class Dispatcher {
   private async replay(row: InstanceRow, history: string[]): Promise<ReplayOutcome> {
     this.stats.episodes++;
     this.stats.replayedEvents += history.length;
-    return replayOrchestration(this.options.invoker, row, history, this.options.logger);
+    const started = performance.now();
+    const outcome = await replayOrchestration(this.options.invoker, row, history, this.options.logger);
+    this.replayMs.set(row.id, performance.now() - started);
+    return outcome;
   }
 
   private commit(row: InstanceRow, plan: EpisodePlan, played: string[], now: number): void {
@@ -194,8 +240,10 @@ export class Dispatcher {
       }
     });
 
-    if (plan.ended) this.played.delete(row.id);
-    else for (const item of plan.history) if (isReplayed(item)) played.push(playedJson(item));
+    if (plan.ended) {
+      this.played.delete(row.id);
+      this.replayMs.delete(row.id);
+    } else for (const item of plan.history) if (isReplayed(item)) played.push(playedJson(item));
 
     if (plan.ended) {
       logger.info(`durable.instance.${plan.ended}`, { instanceId: row.id, name: row.name });

@@ -29,14 +29,18 @@ export const createDurableExtension: CreateDurableExtension = (options: DurableE
   const logger = options.logger;
   const leaseOwner = `${process.pid}-${randomUUID()}`;
 
-  const store = new DurableStore(options.dataDir);
+  // WAL with synchronous FULL: a committed episode survives a killed process and power loss. Commits
+  // are batched (episodes, activity results), so the fsync per commit costs little; NORMAL still
+  // survives a killed process and can be chosen with DEVHOST_DURABLE_SYNCHRONOUS=NORMAL.
+  const synchronous = process.env.DEVHOST_DURABLE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL';
+  const store = new DurableStore(options.dataDir, { synchronous });
   const notify = (ids: readonly string[]): void => dispatcher.notify(ids);
   const activities = new ActivityRunner({
     store,
     invoker: options.invoker,
     limit: durableTask.maxConcurrentActivityFunctions ?? defaultLimit,
     logger,
-    onMessages: notify,
+    onMessages: (ids) => dispatcher.notifyCompletions(ids),
   });
   const timers = new TimerScheduler(store, notify);
   const dispatcher: Dispatcher = new Dispatcher({
