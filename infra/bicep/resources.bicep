@@ -242,7 +242,8 @@ var workerAuthSettings = union(workerPolicy, {
   }
 })
 
-// Users and applications both call the run API; the app checks Runs.Read / Runs.Operate itself.
+// Operators call the run API through known client applications (the Azure CLI by default, as the local
+// operator client does under devhost); the app still checks Runs.Read / Runs.Operate itself.
 var orchestratorAuthSettings = union(orchestratorPolicy, {
   identityProviders: {
     azureActiveDirectory: union(orchestratorPolicy.identityProviders.azureActiveDirectory, {
@@ -252,6 +253,9 @@ var orchestratorAuthSettings = union(orchestratorPolicy, {
       }
       validation: union(orchestratorPolicy.identityProviders.azureActiveDirectory.validation, {
         allowedAudiences: [entra.outputs.orchestratorApiUri, entra.outputs.orchestratorApiAppId]
+        defaultAuthorizationPolicy: {
+          allowedApplications: preAuthorizedClientIds
+        }
       })
     })
   }

@@ -193,6 +193,13 @@ test('Easy Auth on the worker admits only the orchestrator identity', async () =
   );
 });
 
+test('Easy Auth on the run API admits only the operator client applications, as devhost does', async () => {
+  const { value } = await authSettings('orchestrator');
+  const policy = 'identityProviders.azureActiveDirectory.validation.defaultAuthorizationPolicy';
+
+  assert.equal(at(value, `${policy}.allowedApplications`), '${preAuthorizedClientIds}');
+});
+
 test('the deployed Easy Auth settings match the authsettingsV2 type data', async (t) => {
   const location = locateTypeData(repoRoot);
   if ('missing' in location) return t.skip(location.missing);

@@ -28,9 +28,9 @@ export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../../infra/bicep/po
 
 /**
  * Reads `infra/bicep/policy/<app>-authsettings.json` (the document Bicep deploys) and fills in the
- * local tenant, client ids and allowed callers. HTTPS is not required locally. Unlike infra, which
- * admits any caller of the run API (the app checks roles), the local orchestrator admits only the
- * operator client.
+ * local tenant, client ids and allowed callers. HTTPS is not required locally. As infra does, the worker
+ * admits only the orchestrator identity and the run API only the operator client applications (the
+ * local operator client here; the Azure CLI in Azure); the apps check their app roles themselves.
  */
 export function buildLocalPolicy(
   app: ProtectedApp,

@@ -62,6 +62,8 @@ class BodyChecker {
 
   check(value: Value, type: TypeEntry, path: string, at: Node, options: { top?: boolean } = {}): void {
     if (value === UNKNOWN) return;
+    // A symbolic evaluation renders an expression it cannot compute as `${...}`: its type is unknown too.
+    if (typeof value === 'string' && /^\$\{[^]*\}$/.test(value) && !isStringType(type)) return;
     switch (type.$type) {
       case 'ObjectType':
         this.checkObject(
@@ -303,4 +305,8 @@ export function checkValueAgainst(
   const checker = new BodyChecker(template, info.file, `${resourceType} ${path.join('.')}`);
   checker.check(value, type, '', at);
   return checker.problems;
+}
+
+function isStringType(type: TypeEntry): boolean {
+  return type.$type === 'StringType' || type.$type === 'StringLiteralType';
 }
