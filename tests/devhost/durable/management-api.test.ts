@@ -288,3 +288,9 @@ test('rewind answers 404 for an unknown instance, 410 for one that did not fail,
   await waitForEnd(t, await startInstance(t, 'thrower', undefined, 'rewind-failed'));
   assert.equal((await post('/instances/rewind-failed/rewind?reason=x')).status, 501);
 });
+
+test('start with timeout waits for the result and answers 200 with the output', async () => {
+  const res = await post('/orchestrators/sequence/mgmt-wait?timeout=20', '["w"]');
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), ['hello w']);
+});

@@ -101,3 +101,11 @@ test('external events are delivered in order and custom status follows the orche
   assert.deepEqual(status.output, [{ by: 'ada' }, { by: 'bob' }]);
   assert.deepEqual(status.customStatus, { stage: 'approved', by: 'ada' });
 });
+
+test('activities run concurrently but never more than maxConcurrentActivityFunctions at once', async () => {
+  const id = await startInstance(t, 'probes', 60);
+  const status = await waitForEnd(t, id);
+  const peak = status.output as number;
+  assert.ok(peak > 1, `peak ${peak}`);
+  assert.ok(peak <= 16, `peak ${peak} is over the host.json limit of 16`);
+});
