@@ -93,6 +93,20 @@ describe('dashboard instance list against a stand-in management API', { skip: br
     );
   });
 
+  test('a histogram bar narrows the time filter to its bucket', async () => {
+    await page.goto(`${dashboard.url}#/?top=100&range=1h`);
+    await waitFor('all rows', async () => (await rowIds(page)).length === 33);
+    const bar = await waitFor('a bar with rows', () =>
+      page.$('[data-testid=histogram] button:not([disabled])'),
+    );
+    const count = Number(((await bar.getAttribute('aria-label')) ?? '').split(' ')[0]);
+    await bar.click();
+    await waitFor('the bucket as a custom range', () =>
+      /range=custom&from=.+&to=/.test(new URL(page.url()).hash),
+    );
+    await waitFor('the rows of that bucket', async () => (await rowIds(page)).length === count);
+  });
+
   test('a screenshot of the list is written', async () => {
     await page.goto(`${dashboard.url}#/?top=50&range=24h`);
     await waitFor('rows', async () => (await rowIds(page)).length > 10);

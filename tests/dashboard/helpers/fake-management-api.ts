@@ -57,11 +57,13 @@ export async function startFakeManagementApi(
     if (rest === '' && req.method === 'GET') {
       const statuses = (url.searchParams.get('runtimeStatus') ?? '').split(',').filter(Boolean);
       const from = url.searchParams.get('createdTimeFrom');
+      const to = url.searchParams.get('createdTimeTo');
       const idPrefix = url.searchParams.get('instanceIdPrefix') ?? '';
       const top = Number(url.searchParams.get('top') ?? 100);
       const all = [...store.values()]
         .filter((i) => statuses.length === 0 || statuses.includes(i.runtimeStatus))
-        .filter((i) => !from || i.createdTime >= from)
+        .filter((i) => !from || Date.parse(i.createdTime) >= Date.parse(from))
+        .filter((i) => !to || Date.parse(i.createdTime) <= Date.parse(to))
         .filter((i) => i.instanceId.startsWith(idPrefix))
         .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
       const start = Number(req.headers['x-ms-continuation-token'] ?? 0);

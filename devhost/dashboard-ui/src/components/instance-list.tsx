@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { replaceHash, useInterval } from '../hooks';
 import type { DashboardConfig } from '../data/api-client.js';
+import { parseTime } from '../data/format.js';
 import type { Instance } from '../data/instance.js';
 import {
   type ColumnId,
@@ -12,6 +13,7 @@ import {
   filterToSearch,
   type ListFilter,
   matchesClientFilters,
+  resolveRange,
   sortInstances,
 } from '../data/list-query.js';
 import {
@@ -29,6 +31,7 @@ import { ACTION_LABELS, allowedActions, type InstanceAction } from '../data/stat
 import { type ActionRequest, ActionDialog } from './action-dialog';
 import { InstanceTable } from './instance-table';
 import { ListFilters } from './list-filters';
+import { TimeHistogram } from './time-histogram';
 import { Empty, ErrorState, Loading } from './states';
 
 const BULK_ACTIONS: InstanceAction[] = ['terminate', 'suspend', 'resume', 'restart', 'raiseEvent', 'purge'];
@@ -96,6 +99,7 @@ export function InstanceList({ params, config }: { params: URLSearchParams; conf
       ),
     [rows, filter, now],
   );
+  const range = resolveRange(filter, now);
   const selectedRows = visible.filter((r) => selected.has(r.instanceId));
 
   const update = (change: Partial<ListFilter>): void => {
@@ -135,6 +139,14 @@ export function InstanceList({ params, config }: { params: URLSearchParams; conf
         </button>
       </div>
       <ListFilters filter={filter} onChange={update} />
+      {visible.length > 0 && (
+        <TimeHistogram
+          rows={visible}
+          from={parseTime(range.from)}
+          to={parseTime(range.to) ?? (filter.preset === 'all' ? undefined : now)}
+          onPick={(from, to) => update({ preset: 'custom', from, to })}
+        />
+      )}
       {notice && (
         <p class="notice" role="status">
           {notice}
