@@ -80,10 +80,10 @@ export async function openPage(
   return { page, offsite, errors, close: () => context.close() };
 }
 
-/** Polls `check` until it returns a value other than undefined or false, or fails after `timeoutMs`. */
+/** Polls `check` until it returns a value other than undefined, null or false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -91,7 +91,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       last = error;
     }
