@@ -25,6 +25,16 @@ test('a relative management URL is a usage error', async () => {
   assert.equal(await runDashboardCommand(['--management-url', '/runtime', '--key-env', 'K'], { K: 'k' }), 2);
 });
 
+test('a key in the management URL is refused', async () => {
+  const argv = [
+    '--management-url',
+    'http://127.0.0.1:1/runtime/webhooks/durabletask?code=abc',
+    '--key-env',
+    'K',
+  ];
+  assert.equal(await runDashboardCommand(argv, { K: 'k' }), 2);
+});
+
 test('--run-api without a way to get a token is a usage error', async () => {
   const argv = [
     '--management-url',

@@ -63,6 +63,9 @@ export async function runDashboardCommand(
         `--management-url must be an absolute URL, got ${JSON.stringify(managementBaseUrl ?? '')}.`,
       );
     }
+    if (new URL(managementBaseUrl).searchParams.has('code')) {
+      throw new UsageError('--management-url must not carry the key (code=...); pass it through --key-env.');
+    }
     const keyEnv = values['key-env'];
     const systemKey = keyEnv ? env[keyEnv] : undefined;
     if (!keyEnv || !systemKey) {

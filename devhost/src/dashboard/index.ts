@@ -44,9 +44,12 @@ const MGMT_PATH =
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const logger = options.logger.child({ component: 'dashboard' });
   const uiDir = options.uiDir ?? DEFAULT_UI_DIR;
-  const management = options.managementBaseUrl.replace(/\/+$/, '');
-  const target = new URL(management);
+  // A query on the base URL (a `code=` pasted from the portal) would end up mid-path; keys come only
+  // from `systemKey`.
+  const target = new URL(options.managementBaseUrl);
   target.search = '';
+  target.hash = '';
+  const management = target.toString().replace(/\/+$/, '');
   const readOnly = options.readOnly ?? false;
   const bindHost = options.host ?? '127.0.0.1';
 
