@@ -3,7 +3,7 @@
 // finish together are committed together.
 import type { FunctionInvoker } from '../contracts.js';
 import type { Logger } from '../log.js';
-import { failureFromError } from './episode.js';
+import { failureFromError } from './failure.js';
 import type { DurableStore, WorkItemRow } from './store.js';
 import { typedDataToJson } from './typed-data.js';
 import type { Message } from './types.js';

@@ -1,12 +1,14 @@
 // One orchestration episode: turn the pending messages of an instance into new history, replay it
 // through the real engine, and plan every write that follows. The plan is committed atomically by the
 // dispatcher; nothing here touches the store.
-import { doubleEncodedInput, flattenActions, rawInput } from './actions.js';
+import { flattenActions } from './actions.js';
+import { failureFromError, failureOf } from './failure.js';
 import { events, isReplayed } from './history.js';
+import type { EpisodePlan } from './plan.js';
 import { decideRetry } from './retry.js';
-import type { InstanceRow, MessageRow, TimerRow, WorkItemRow } from './store.js';
+import { scheduleActions, scheduleAttempt, UnsupportedActionError, type Scheduled } from './scheduling.js';
+import type { InstanceRow, MessageRow } from './store.js';
 import {
-  ActionType,
   EXECUTION_SCOPED,
   isTerminal,
   type FailureDetails,
@@ -16,45 +18,11 @@ import {
   type RetryContext,
 } from './types.js';
 
-export interface ChildStart {
-  instanceId: string;
-  name: string;
-  input: string;
-  parentTaskId: number;
-  retry: RetryContext | null;
-}
-
-export interface OutgoingMessage {
-  instanceId: string;
-  executionId: string | null;
-  message: Message;
-}
-
-export interface EpisodePlan {
-  consumed: number[];
-  history: HistoryEvent[];
-  instance: Partial<Omit<InstanceRow, 'id'>>;
-  workItems: Omit<WorkItemRow, 'id'>[];
-  timers: Omit<TimerRow, 'id'>[];
-  children: ChildStart[];
-  outgoing: OutgoingMessage[];
-  /** Set when the execution ended (completed, failed, terminated, continued as new). */
-  ended?: 'completed' | 'failed' | 'terminated' | 'continuedAsNew';
-  continueAsNewInput?: string;
-  /** Whether the engine ran (else only control events were recorded). */
-  replayed: boolean;
-}
+export type { EpisodePlan } from './plan.js';
 
 /** Replays history (JSON texts of already played events plus the new ones) through the engine. */
 export type ReplayFn = (historyJson: string[]) => Promise<ReplayOutcome>;
 export type ReplayOutcome = { ok: true; state: OrchestratorState } | { ok: false; state: OrchestratorState };
-
-export class UnsupportedActionError extends Error {
-  constructor(actionType: number) {
-    super(`Orchestrator action type ${actionType} (entities, HTTP calls) is not supported by devhost.`);
-    this.name = 'UnsupportedActionError';
-  }
-}
 
 const ID_ALLOCATING = (message: Message): boolean =>
   (message.kind === 'activityFailed' || message.kind === 'subFailed' || message.kind === 'timerFired') &&
@@ -193,71 +161,15 @@ export async function runEpisode(
   if (!outcome.ok) return fail(plan, row, failureOf(state), now);
 
   const actions = flattenActions(state);
-  let continueAsNew: string | undefined;
-  for (const action of actions.slice(row.scheduled_actions)) {
-    switch (action.actionType) {
-      case ActionType.CallActivity:
-      case ActionType.CallActivityWithRetry: {
-        const id = nextId++;
-        const input = doubleEncodedInput(action.input);
-        const name = action.functionName ?? '';
-        const retry: RetryContext | null = action.retryOptions
-          ? { target: 'activity', name, input, options: action.retryOptions, attempt: 1, firstAttemptAt: now }
-          : null;
-        plan.history.push(events.taskScheduled(now, id, name, input));
-        plan.workItems.push({
-          instance_id: row.id,
-          execution_id: row.execution_id,
-          task_id: id,
-          name,
-          input,
-          retry,
-        });
-        break;
-      }
-      case ActionType.CallSubOrchestrator:
-      case ActionType.CallSubOrchestratorWithRetry: {
-        const id = nextId++;
-        const input = rawInput(action.input);
-        const name = action.functionName ?? '';
-        const retry: RetryContext | null = action.retryOptions
-          ? {
-              target: 'orchestration',
-              name,
-              input,
-              options: action.retryOptions,
-              attempt: 1,
-              firstAttemptAt: now,
-              ...(action.instanceId ? { instanceId: action.instanceId } : {}),
-            }
-          : null;
-        const childId = action.instanceId || `${row.id}:${id}`;
-        plan.history.push(events.subCreated(now, id, name, childId, input));
-        plan.children.push({ instanceId: childId, name, input, parentTaskId: id, retry });
-        break;
-      }
-      case ActionType.CreateTimer: {
-        const id = nextId++;
-        const fireAt = Date.parse(action.fireAt ?? '') || now;
-        plan.history.push(events.timerCreated(now, id, fireAt));
-        plan.timers.push({
-          instance_id: row.id,
-          execution_id: row.execution_id,
-          timer_id: id,
-          fire_at: fireAt,
-          retry: null,
-        });
-        break;
-      }
-      case ActionType.WaitForExternalEvent:
-        break;
-      case ActionType.ContinueAsNew:
-        continueAsNew = doubleEncodedInput(action.input);
-        break;
-      default:
-        return fail(plan, row, failureFromError(new UnsupportedActionError(action.actionType)), now);
-    }
+  let scheduled: Scheduled;
+  try {
+    scheduled = scheduleActions(plan, row, actions.slice(row.scheduled_actions), nextId, now);
+  } catch (error) {
+    if (!(error instanceof UnsupportedActionError)) throw error;
+    return fail(plan, row, failureFromError(error), now);
   }
+  nextId = scheduled.nextId;
+  const continueAsNew = scheduled.continueAsNew;
   plan.instance.next_event_id = nextId;
   plan.instance.scheduled_actions = actions.length;
 
@@ -276,54 +188,6 @@ export async function runEpisode(
   }
   plan.history.push(events.orchestratorCompleted(now));
   return plan;
-}
-
-function scheduleAttempt(
-  plan: EpisodePlan,
-  fresh: HistoryEvent[],
-  row: InstanceRow,
-  retry: RetryContext,
-  nextId: number,
-  now: number,
-): number {
-  const id = nextId;
-  const failed = retry.exhausted && retry.lastFailure ? retry.lastFailure : undefined;
-  if (retry.target === 'activity') {
-    fresh.push(events.taskScheduled(now, id, retry.name, retry.input));
-    if (failed)
-      plan.outgoing.push({
-        instanceId: row.id,
-        executionId: row.execution_id,
-        message: { kind: 'activityFailed', taskId: id, failure: failed, retry },
-      });
-    else
-      plan.workItems.push({
-        instance_id: row.id,
-        execution_id: row.execution_id,
-        task_id: id,
-        name: retry.name,
-        input: retry.input,
-        retry,
-      });
-    return nextId + 1;
-  }
-  const childId = retry.instanceId ?? `${row.id}:${id}`;
-  fresh.push(events.subCreated(now, id, retry.name, childId, retry.input));
-  if (failed)
-    plan.outgoing.push({
-      instanceId: row.id,
-      executionId: row.execution_id,
-      message: { kind: 'subFailed', taskId: id, failure: failed, retry },
-    });
-  else
-    plan.children.push({
-      instanceId: childId,
-      name: retry.name,
-      input: retry.input,
-      parentTaskId: id,
-      retry,
-    });
-  return nextId + 1;
 }
 
 function terminate(messages: readonly MessageRow[], reason: string, now: number): EpisodePlan {
@@ -372,24 +236,4 @@ function fail(plan: EpisodePlan, row: InstanceRow, failure: FailureDetails, now:
 function notifyParent(plan: EpisodePlan, row: InstanceRow, message: Message): void {
   if (!row.parent_id) return;
   plan.outgoing.push({ instanceId: row.parent_id, executionId: row.parent_execution_id, message });
-}
-
-function failureOf(state: OrchestratorState): FailureDetails {
-  const message = state.error ?? state.failureDetails?.errorMessage ?? 'The orchestrator function failed.';
-  return {
-    ErrorType: state.failureDetails?.errorName ?? 'Error',
-    ErrorMessage: message,
-    ...(state.failureDetails?.errorDetails ? { StackTrace: state.failureDetails.errorDetails } : {}),
-  };
-}
-
-export function failureFromError(error: unknown): FailureDetails {
-  if (error instanceof Error) {
-    return {
-      ErrorType: error.name || 'Error',
-      ErrorMessage: error.message,
-      ...(error.stack ? { StackTrace: error.stack } : {}),
-    };
-  }
-  return { ErrorType: 'Error', ErrorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
 }

@@ -9,11 +9,15 @@ import type { Logger } from '../log.js';
 import type { ClientOps, ControlResult, StartResult } from './client-ops.js';
 import type { DurableStore } from './store.js';
 import { parseJsonText, toStatusJson } from './status.js';
-import { RUNTIME_STATUSES, isTerminal, type RuntimeStatus } from './types.js';
+import { isTerminal, type RuntimeStatus } from './types.js';
 import { checkStatusPayload, type UrlOptions } from './urls.js';
 import {
   BodyTooLargeError,
+  decodeToken,
+  encodeToken,
   flag,
+  isJson,
+  parseStatuses,
   readBody,
   sendEmpty,
   sendJson,
@@ -274,41 +278,4 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
     }
     return true;
   };
-}
-
-function parseStatuses(text: string | null): RuntimeStatus[] | undefined {
-  if (!text) return [];
-  const out: RuntimeStatus[] = [];
-  for (const part of text.split(',')) {
-    const name = RUNTIME_STATUSES.find((status) => status.toLowerCase() === part.trim().toLowerCase());
-    if (!name) return undefined;
-    out.push(name);
-  }
-  return out;
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function encodeToken(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify({ c: createdAt, i: id })).toString('base64url');
-}
-
-function decodeToken(header: string | string[] | undefined): { createdAt: number; id: string } | undefined {
-  const text = Array.isArray(header) ? header[0] : header;
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
-    if (typeof value.c === 'number' && typeof value.i === 'string')
-      return { createdAt: value.c, id: value.i };
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }
