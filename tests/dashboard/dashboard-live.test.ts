@@ -159,6 +159,17 @@ describe('dashboard UI against the real durable backend', { skip: browserSkipRea
     );
   });
 
+  test('a failed orchestration shows its reason', async () => {
+    await start('alwaysFails', 'failing-1', {});
+    await waitFor('failing-1 failed', async () => (await statusOf('failing-1')) === 'Failed', 20_000);
+    await page.goto(`${dashboard.url}#/instances/failing-1`);
+    await waitFor('the reason', async () =>
+      (await page.textContent('[data-testid=failure-reason]'))?.includes(
+        'the ledger service refused the period',
+      ),
+    );
+  });
+
   test('a history of more than 10,000 events opens without freezing', async () => {
     await waitFor(
       'the big run to complete',

@@ -13,9 +13,29 @@ export interface InstanceOverviewProps {
   children: string[];
 }
 
+/** The failure message an orchestration left as output (a string, or an object with a message). */
+function failureText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (typeof output === 'object' && output !== null) {
+    const message = (output as Record<string, unknown>).message;
+    if (typeof message === 'string') return message;
+  }
+  return output === undefined || output === null
+    ? 'No reason was recorded.'
+    : JSON.stringify(output, null, 2);
+}
+
 export function InstanceOverview({ instance, run, failures, children }: InstanceOverviewProps) {
   return (
     <div class="overview">
+      {instance.runtimeStatus === 'Failed' && (
+        <section class="panel failure" aria-label="Failure" data-testid="failure-reason">
+          <header class="panel-header">
+            <h3>Failed</h3>
+          </header>
+          <pre class="json-raw">{failureText(instance.output)}</pre>
+        </section>
+      )}
       <RunSummary run={run} />
       {failures && failures.count > 0 && (
         <section class="panel" aria-label="Failures">
