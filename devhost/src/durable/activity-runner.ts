@@ -43,6 +43,28 @@ export class ActivityRunner {
     this.pump();
   }
 
+  /**
+   * Drops the queued (not yet started) work of an execution that ended, so a terminated fan-out does
+   * not go on calling activities. Running ones finish; their results are dropped with the work item.
+   */
+  dropQueued(instanceId: string, executionId: string): void {
+    const keep: WorkItemRow[] = [];
+    let dropped = 0;
+    for (let i = this.head; i < this.queue.length; i++) {
+      const item = this.queue[i];
+      if (!item) continue;
+      if (item.instance_id === instanceId && item.execution_id === executionId) dropped++;
+      else keep.push(item);
+    }
+    if (dropped === 0) return;
+    this.queue = keep;
+    this.head = 0;
+    const left = (this.perInstance.get(instanceId) ?? dropped) - dropped;
+    if (left > 0) this.perInstance.set(instanceId, left);
+    else this.perInstance.delete(instanceId);
+    this.options.logger.info('durable.activity.dropped', { instanceId, count: dropped });
+  }
+
   /** Activities of this instance still queued or running. */
   pendingFor(instanceId: string): number {
     return this.perInstance.get(instanceId) ?? 0;

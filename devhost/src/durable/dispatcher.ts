@@ -10,6 +10,7 @@ import { continueAsNew, createInstance } from './lifecycle.js';
 import { replayOrchestration } from './replay.js';
 import type { DurableStore, InstanceRow, WorkItemRow } from './store.js';
 import type { TimerScheduler } from './timer-scheduler.js';
+import { EventType } from './types.js';
 
 /** Longest an episode waits for more activity results of the same instance. */
 const MAX_HOLD_MS = 50;
@@ -243,8 +244,24 @@ export class Dispatcher {
     if (plan.ended) {
       this.played.delete(row.id);
       this.replayMs.delete(row.id);
+      this.options.activities.dropQueued(row.id, row.execution_id);
     } else for (const item of plan.history) if (isReplayed(item)) played.push(playedJson(item));
 
+    if (plan.history.some((item) => item.EventType === EventType.ExecutionStarted)) {
+      logger.info('durable.instance.started', {
+        instanceId: row.id,
+        name: row.name,
+        executionId: row.execution_id,
+      });
+    }
+    logger.debug('durable.episode', {
+      instanceId: row.id,
+      messages: plan.consumed.length,
+      events: plan.history.length,
+      activities: work.length,
+      timers: plan.timers.length,
+      children: plan.children.length,
+    });
     if (plan.ended) {
       logger.info(`durable.instance.${plan.ended}`, { instanceId: row.id, name: row.name });
       if (plan.ended !== 'continuedAsNew') this.onEnded(row.id);

@@ -109,3 +109,19 @@ test('activities run concurrently but never more than maxConcurrentActivityFunct
   assert.ok(peak > 1, `peak ${peak}`);
   assert.ok(peak <= 16, `peak ${peak} is over the host.json limit of 16`);
 });
+
+test('terminating a fan-out drops its queued activities', async () => {
+  const probeCount = async (): Promise<number> =>
+    ((await (await fetch(`${t.host.url}/api/probeCount`)).json()) as { run: number }).run;
+  const before = await probeCount();
+  const id = await startInstance(t, 'probes', 3000);
+  await waitForStatus(t, id, (s) => s.runtimeStatus === 'Running');
+  assert.equal((await t.mgmt(`/instances/${id}/terminate?reason=stop`, { method: 'POST' })).status, 202);
+  assert.equal((await waitForEnd(t, id)).runtimeStatus, 'Terminated');
+
+  // Work queues first in, first out: this probe runs only after whatever of the fan-out was kept.
+  const after = await startInstance(t, 'probes', 1);
+  await waitForEnd(t, after);
+  const ran = (await probeCount()) - before;
+  assert.ok(ran < 3000, `${ran} probes ran after the terminate`);
+});
