@@ -76,7 +76,7 @@ async function until(
   const end = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await delay(25);
+    await delay(10);
   }
 }
 
@@ -103,6 +103,7 @@ test('a run killed twice with SIGKILL completes after restarts with every effect
   for (const threshold of [40, 140]) {
     await until(`${threshold} effects`, () => countEffects(effectsDb).effects >= threshold);
     await killHard(host.child);
+    assert.ok(countEffects(effectsDb).effects < COUNT, 'the kill came after the run had finished');
     host = await startHost(dataDir, effectsDb);
   }
 
