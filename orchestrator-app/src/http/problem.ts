@@ -23,7 +23,8 @@ export function problem(
   return {
     status,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-    jsonBody: { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extensions },
+    // The standard members come last so an extension can never replace them.
+    jsonBody: { ...extensions, type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail },
   };
 }
 

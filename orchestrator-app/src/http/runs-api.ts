@@ -205,7 +205,9 @@ export async function cancelRun(
   if (!status) return problem(404, `No run ${id}.`);
   const document = toRunDocument(status);
   if (isFinished(document.status))
-    return problem(409, `Run ${id} has already finished (${document.status}).`, { status: document.status });
+    return problem(409, `Run ${id} has already finished (${document.status}).`, {
+      runStatus: document.status,
+    });
 
   await client.terminate(id, 'Cancelled through the run API.');
   logEvent(context, 'info', 'run.cancel-requested', { runId: id });
@@ -228,7 +230,7 @@ export async function retryFailed(
   if (!status) return problem(404, `No run ${id}.`);
   const source = toRunDocument(status);
   if (!isFinished(source.status))
-    return problem(409, `Run ${id} has not finished (${source.status}).`, { status: source.status });
+    return problem(409, `Run ${id} has not finished (${source.status}).`, { runStatus: source.status });
 
   const runId = key.value ? runIdForKey(key.value) : `run-${randomUUID()}`;
   if (key.value) {
