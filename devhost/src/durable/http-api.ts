@@ -237,6 +237,8 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
             'Not failed',
             'Only failed instances can be rewound.',
           );
+        // TODO(durable): rewind is not implemented (restart covers the local need); it answers 501 as the
+        // extension does for storage providers without rewind.
         return sendProblem(
           call.res,
           501,

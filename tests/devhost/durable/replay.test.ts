@@ -125,3 +125,10 @@ test('terminating a fan-out drops its queued activities', async () => {
   const ran = (await probeCount()) - before;
   assert.ok(ran < 3000, `${ran} probes ran after the terminate`);
 });
+
+test('a failing sub-orchestration surfaces its error in the parent', async () => {
+  const id = await startInstance(t, 'parentOfThrower');
+  const status = await waitForEnd(t, id);
+  assert.equal(status.runtimeStatus, 'Completed');
+  assert.match(String(status.output), /orchestrator boom/);
+});
