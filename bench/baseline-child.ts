@@ -25,6 +25,13 @@ export interface BaselineResult {
   maxRssMb: number;
 }
 
+/** Attempt failures go to stderr, where the bench shows them; successes are not logged. */
+const stderrSink = {
+  info: (): void => undefined,
+  warn: (line: unknown): void => void process.stderr.write(`baseline ${String(line)}\n`),
+  error: (line: unknown): void => void process.stderr.write(`baseline ${String(line)}\n`),
+};
+
 async function listAll(client: WorkerClient, job: string, pageSize: number): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
@@ -43,6 +50,7 @@ async function fanOut(config: BaselineConfig): Promise<BaselineResult> {
   const client = createWorkerClient({
     settings,
     tokens: createTokenProvider(credential, settings.scope, settings.tokenTimeoutMs),
+    log: stderrSink,
   });
 
   const started = performance.now();

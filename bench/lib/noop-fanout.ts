@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { loadOrCreateKeys } from '../../devhost/src/functions-host/keys.js';
@@ -28,6 +29,17 @@ interface Status {
   runtimeStatus: string;
   output?: unknown;
   historyEvents?: { EventType?: string }[];
+}
+
+/** Episodes of the one instance: OrchestratorStarted events (type 12) in the store's history. */
+function storedEpisodes(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const rows = db.prepare('SELECT event FROM history').all() as { event: string }[];
+    return rows.filter((row) => (JSON.parse(row.event) as { EventType?: number }).EventType === 12).length;
+  } finally {
+    db.close();
+  }
 }
 
 async function plainFanOut(count: number): Promise<number> {
@@ -81,7 +93,7 @@ export async function measureNoopFanOut(count: number): Promise<NoopFanOutResult
       count,
       wallMs,
       activitiesPerSecond: (count * 1000) / wallMs,
-      episodes: events.filter((event) => event.EventType === 'OrchestratorStarted').length,
+      episodes: storedEpisodes(join(dataDir, 'durable.sqlite')),
       historyEvents: events.length,
       peakRssMb,
       plainWallMs,
