@@ -2,14 +2,12 @@
 // managed-identity token from devhost's local endpoint, every call passes the worker's Easy Auth
 // proxy with it, and a whole 1,000-item run costs one token request thanks to the process-wide cache.
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 
-import type { RunApiClient, RunStatus } from '../../devhost/src/operator/index.js';
+import { waitForRunEnd } from '../support/runs.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 const ITEMS = 1_000;
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 let system: TestSystem;
 
@@ -24,16 +22,6 @@ after(async () => {
   await system?.stop();
 });
 
-async function waitForEnd(api: RunApiClient, id: string, deadlineMs = 240_000): Promise<RunStatus> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const status = await api.get(id);
-    if (TERMINAL.has(status.status)) return status;
-    if (Date.now() > deadline) throw new Error(`run ${id} did not end: ${JSON.stringify(status)}`);
-    await delay(250);
-  }
-}
-
 test('a 1,000-item run through both Easy Auth proxies makes exactly one managed-identity token request', async () => {
   const identity = system.identity;
   assert.ok(identity, 'the identity server is part of the system');
@@ -41,7 +29,7 @@ test('a 1,000-item run through both Easy Auth proxies makes exactly one managed-
   const api = system.runApi();
 
   const started = await api.start({ job: 'bench', maxParallel: 32, chunkSize: 250 });
-  const final = await waitForEnd(api, started.id);
+  const final = await waitForRunEnd(api, started.id);
 
   assert.equal(final.status, 'completed', JSON.stringify(final));
   assert.equal(final.progress.succeeded, ITEMS);

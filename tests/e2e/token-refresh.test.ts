@@ -2,16 +2,14 @@
 // refresh every few seconds (it treats a token with 300 s or less left as expired), a run that spans
 // several refresh windows keeps succeeding, because every attempt asks the cache for a current token.
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 
-import type { RunApiClient, RunStatus } from '../../devhost/src/operator/index.js';
+import { waitForRunEnd } from '../support/runs.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 const ITEMS = 600;
 /** 303 s tokens leave a 3 s window before @azure/identity fetches a new one. */
 const TOKEN_LIFETIME_SECONDS = 303;
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 let system: TestSystem;
 
@@ -33,16 +31,6 @@ after(async () => {
   await system?.stop();
 });
 
-async function waitForEnd(api: RunApiClient, id: string, deadlineMs = 240_000): Promise<RunStatus> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const status = await api.get(id);
-    if (TERMINAL.has(status.status)) return status;
-    if (Date.now() > deadline) throw new Error(`run ${id} did not end: ${JSON.stringify(status)}`);
-    await delay(250);
-  }
-}
-
 test('a run spanning several token refresh windows keeps succeeding on freshly acquired tokens', async () => {
   const identity = system.identity;
   assert.ok(identity, 'the identity server is part of the system');
@@ -50,7 +38,7 @@ test('a run spanning several token refresh windows keeps succeeding on freshly a
   const startedAt = Date.now();
 
   const started = await api.start({ job: 'bench', maxParallel: 8, chunkSize: 100 });
-  const final = await waitForEnd(api, started.id);
+  const final = await waitForRunEnd(api, started.id);
   const windows = Math.floor((Date.now() - startedAt) / 3_000);
 
   assert.equal(final.status, 'completed', JSON.stringify(final));
