@@ -56,10 +56,11 @@ function countEffects(effectsDb: string): { effects: number; attempts: number } 
   const db = new DatabaseSync(effectsDb);
   try {
     db.exec('PRAGMA busy_timeout = 5000');
+    // The fixture creates its tables on the first activity; until both exist nothing was applied.
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'effects'")
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('effects', 'attempts')")
       .all();
-    if (tables.length === 0) return { effects: 0, attempts: 0 };
+    if (tables.length < 2) return { effects: 0, attempts: 0 };
     const effects = db.prepare('SELECT COUNT(*) AS n FROM effects').get() as { n: number };
     const attempts = db.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number };
     return { effects: effects.n, attempts: attempts.n };
