@@ -257,6 +257,12 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
     if (!match) return false;
     const rpc = (match[1] ?? '').toLowerCase() === 'durabletask';
     const call: Call = { req, res, query: url.searchParams, rpc };
+    // The RPC API has no key (the in-app client calls it directly, as in Azure where it listens on
+    // localhost only); a request forwarded by a proxy in front of the host is not the in-app client.
+    if (rpc && req.headers['x-forwarded-for'] !== undefined) {
+      sendEmpty(res, 404);
+      return true;
+    }
     if (!rpc && !keyOk(req, url.searchParams)) {
       sendProblem(
         res,

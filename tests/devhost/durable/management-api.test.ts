@@ -294,3 +294,13 @@ test('start with timeout waits for the result and answers 200 with the output', 
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), ['hello w']);
 });
+
+test('the key-less client RPC API refuses requests forwarded by a proxy', async () => {
+  const direct = await fetch(`${t.host.url}/durabletask/instances/`);
+  assert.equal(direct.status, 200);
+  await direct.body?.cancel();
+  const forwarded = await fetch(`${t.host.url}/durabletask/instances/`, {
+    headers: { 'x-forwarded-for': '10.0.0.1' },
+  });
+  assert.equal(forwarded.status, 404);
+});
