@@ -4,6 +4,7 @@
 //   --quick         a tenth of every size, one repetition: checks the harness, measures nothing
 //   --only a,b      phases to run: overhead, latency, statements, noop (default all)
 //   --profile DIR   write a CPU profile of every orchestrator host process into DIR
+//   --from-source   run devhost and the app hosts from TypeScript sources (as tests do), not dist
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', default: 'overhead,latency,statements,noop' },
     profile: { type: 'string' },
+    'from-source': { type: 'boolean', default: false },
   },
 });
 
@@ -48,7 +50,11 @@ const rows: TargetRow[] = [];
 const raw: Record<string, unknown> = {};
 const wall = (runs: readonly { wallMs: number }[]): number => median(runs.map((run) => run.wallMs));
 
-const bench = await startBenchSystem({ items: sizes.large, latencyMs: 0 }, orchestratorEnv);
+const bench = await startBenchSystem(
+  { items: sizes.large, latencyMs: 0 },
+  orchestratorEnv,
+  values['from-source'],
+);
 try {
   if (phases.has('overhead')) {
     const s = await overheadPhase(bench, sizes, log);
@@ -170,7 +176,7 @@ try {
   await bench.stop();
 }
 if (phases.has('noop')) {
-  const s = await noopPhase(sizes, log);
+  const s = await noopPhase(sizes, log, values['from-source']);
   raw.noop = s;
   rows.push(
     {
@@ -209,6 +215,7 @@ const path = writeResults(
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version },
+    devhost: values['from-source'] ? 'sources (tsx)' : 'dist',
     sizes,
     rows,
     raw,

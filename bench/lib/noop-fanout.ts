@@ -8,8 +8,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { loadOrCreateKeys } from '../../devhost/src/functions-host/keys.js';
-import { startHostProcess } from '../../devhost/src/supervisor/index.js';
 import { sampleMemory } from './rss.js';
+import { loadSupervisor } from './system.js';
 
 const APP_DIR = join(import.meta.dirname, '..', 'apps', 'noop-fanout');
 
@@ -51,7 +51,8 @@ async function plainFanOut(count: number): Promise<number> {
 }
 
 /** Runs the durable no-op fan-out once in a fresh host process and data folder. */
-export async function measureNoopFanOut(count: number): Promise<NoopFanOutResult> {
+export async function measureNoopFanOut(count: number, fromSource = false): Promise<NoopFanOutResult> {
+  const { startHostProcess } = await loadSupervisor(fromSource);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-noop-'));
   const host = await startHostProcess({
     name: 'noop-bench',

@@ -145,10 +145,14 @@ export async function statementsPhase(
 }
 
 /** The engine-only no-op fan-out (issue 4's performance check). */
-export async function noopPhase(sizes: BenchSizes, log: PhaseLog): Promise<NoopFanOutResult[]> {
+export async function noopPhase(
+  sizes: BenchSizes,
+  log: PhaseLog,
+  fromSource: boolean,
+): Promise<NoopFanOutResult[]> {
   const results: NoopFanOutResult[] = [];
   for (let rep = 1; rep <= sizes.reps; rep += 1) {
-    const result = await measureNoopFanOut(sizes.noop);
+    const result = await measureNoopFanOut(sizes.noop, fromSource);
     results.push(result);
     log(
       `rep ${rep} no-op fan-out ${sizes.noop}: ${Math.round(result.wallMs)} ms (${Math.round(result.activitiesPerSecond)}/s), ` +

@@ -1,7 +1,18 @@
 // The full local system as the benchmarks use it: Azurite, identity, Easy Auth proxies and both app
 // hosts, with the worker's benchmark job switched on and quiet host logs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createLogger, type LogRecord } from '../../devhost/src/log.js';
 import { createRunApiClient, getOperatorToken, type RunApiClient } from '../../devhost/src/operator/index.js';
-import { startTestSystem, type TestSystem } from '../../tests/support/system.js';
+import type * as SupervisorModule from '../../devhost/src/supervisor/index.js';
+import type { RunningSystem } from '../../devhost/src/supervisor/index.js';
+
+type Supervisor = typeof SupervisorModule;
+
+/** The running system and the records its parts logged (oldest dropped past a bound). */
+export type BenchRunningSystem = RunningSystem & { records: LogRecord[] };
 
 export interface WorkerShape {
   /** Items the bench job lists. */
@@ -11,7 +22,7 @@ export interface WorkerShape {
 }
 
 export interface BenchSystem {
-  system: TestSystem;
+  system: BenchRunningSystem;
   runs: RunApiClient;
   /** Restarts the worker host with a new bench job shape (no-op when it already has it). */
   shapeWorker(shape: WorkerShape): Promise<void>;
@@ -35,16 +46,50 @@ function workerEnv(shape: WorkerShape): Record<string, string> {
   };
 }
 
+/**
+ * The supervisor as `devhost start` runs it: from devhost/dist, so the app hosts run compiled
+ * JavaScript without a TypeScript loader (`npm run bench` builds first). `fromSource` uses the
+ * TypeScript sources instead, as the tests do.
+ */
+export async function loadSupervisor(fromSource: boolean): Promise<Supervisor> {
+  if (fromSource) return import('../../devhost/src/supervisor/index.js');
+  const built = new URL('../../devhost/dist/supervisor/index.js', import.meta.url).href;
+  return (await import(built)) as Supervisor;
+}
+
+const MAX_RECORDS = 5_000;
+
 /** Starts the system for benchmarks; `orchestratorEnv` adds settings (e.g. NODE_OPTIONS for a profile). */
 export async function startBenchSystem(
   shape: WorkerShape,
   orchestratorEnv: Record<string, string> = {},
+  fromSource = false,
 ): Promise<BenchSystem> {
-  const system = await startTestSystem({
-    env: { worker: workerEnv(shape), orchestrator: orchestratorEnv },
-    hostLogLevel: 'warn',
-    maxRecords: 5_000,
+  const { startSystem, portsFromBase } = await loadSupervisor(fromSource);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-system-'));
+  const records: LogRecord[] = [];
+  const keep = (record: LogRecord): void => {
+    records.push(record);
+    if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
+  };
+  const logger = createLogger({
+    json: true,
+    level: 'info',
+    write: (line) => keep(JSON.parse(line) as LogRecord),
   });
+  const running = await startSystem({
+    dataDir,
+    ports: portsFromBase(0),
+    logger,
+    onHostRecord: keep,
+    appEnv: { worker: workerEnv(shape), orchestrator: orchestratorEnv },
+    hostLogLevel: 'warn',
+    dashboard: false,
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const system: BenchRunningSystem = { ...running, records };
   const scope = `${system.registrations.orchestratorApi.identifierUri}/.default`;
   const runs = createRunApiClient({
     baseUrl: system.urls.orchestrator,
@@ -61,6 +106,9 @@ export async function startBenchSystem(
       current = next;
     },
     freshOrchestrator: () => system.hosts.orchestrator.restart(),
-    stop: () => system.stop(),
+    async stop() {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
