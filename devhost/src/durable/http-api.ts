@@ -1,10 +1,10 @@
 // The Durable HTTP APIs: the public management API at /runtime/webhooks/durabletask (system key
 // required) and the client RPC API at /durabletask/ that durable-functions' client calls through
 // `rpcBaseUrl`. Both serve the same routes; they differ in the key check and in a few status codes.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { HttpHandler } from '../contracts.js';
+import { BodyTooLargeError, readText, secretEquals, sendJson } from '../http-util.js';
 import type { Logger } from '../log.js';
 import type { ClientOps, ControlResult, StartResult } from './client-ops.js';
 import type { DurableStore } from './store.js';
@@ -12,15 +12,12 @@ import { parseJsonText, toStatusJson } from './status.js';
 import { isTerminal, type RuntimeStatus } from './types.js';
 import { checkStatusPayload, type UrlOptions } from './urls.js';
 import {
-  BodyTooLargeError,
   decodeToken,
   encodeToken,
   flag,
   isJson,
   parseStatuses,
-  readBody,
   sendEmpty,
-  sendJson,
   sendProblem,
   timeParam,
 } from './http-util.js';
@@ -56,9 +53,7 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
 
   const keyOk = (req: IncomingMessage, query: URLSearchParams): boolean => {
     const given = (req.headers['x-functions-key'] as string | undefined) ?? query.get('code') ?? '';
-    const expected = Buffer.from(urls.systemKey);
-    const actual = Buffer.from(given);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    return secretEquals(given, urls.systemKey);
   };
 
   const started = (call: Call, result: StartResult): void => {
@@ -174,7 +169,7 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
   };
 
   const start = async (call: Call, name: string, id: string | undefined): Promise<void> => {
-    const body = await readBody(call.req, MAX_BODY);
+    const body = await readText(call.req, MAX_BODY);
     const input = body.trim() === '' ? null : body;
     if (input !== null && !isJson(input))
       return sendProblem(call.res, 400, 'Bad request', 'The request body is not valid JSON.');
@@ -212,7 +207,7 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
     switch (verb.toLowerCase()) {
       case 'raiseevent': {
         if (!extra) return sendProblem(call.res, 400, 'Bad request', 'The event name is missing.');
-        const body = await readBody(call.req, MAX_BODY);
+        const body = await readText(call.req, MAX_BODY);
         const input = body.trim() === '' ? null : body;
         if (input !== null && !isJson(input))
           return sendProblem(call.res, 400, 'Bad request', 'The event data is not valid JSON.');

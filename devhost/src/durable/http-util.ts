@@ -1,49 +1,17 @@
 // Small HTTP helpers for the durable APIs.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
+import { sendJson } from '../http-util.js';
 import { RUNTIME_STATUSES, type RuntimeStatus } from './types.js';
-
-export class BodyTooLargeError extends Error {
-  constructor(limit: number) {
-    super(`The request body is larger than ${limit} bytes.`);
-    this.name = 'BodyTooLargeError';
-  }
-}
-
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
 
 /** RFC 9457 problem details. */
 export function sendProblem(res: ServerResponse, status: number, title: string, detail: string): void {
-  const text = JSON.stringify({ type: 'about:blank', title, status, detail });
-  res.writeHead(status, {
-    'content-type': 'application/problem+json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
+  sendJson(
+    res,
+    status,
+    { type: 'about:blank', title, status, detail },
+    { 'content-type': 'application/problem+json; charset=utf-8' },
+  );
 }
 
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {

@@ -2,27 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { RpcTypedData } from '../contracts.js';
+import { BodyTooLargeError, readBody as readWholeBody } from '../http-util.js';
 
-/** The request body went over the host's limit. */
-export class RequestTooLargeError extends Error {
-  override readonly name = 'RequestTooLargeError';
-  constructor(readonly limitBytes: number) {
-    super(`The request body is larger than ${limitBytes} bytes.`);
-  }
-}
-
-/** Reads the whole body, refusing more than `limitBytes`. */
+/** Reads the whole body, refusing more than `limitBytes` (a larger declared length before reading). */
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limitBytes) throw new RequestTooLargeError(limitBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new RequestTooLargeError(limitBytes);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  if (declared > limitBytes) throw new BodyTooLargeError(limitBytes);
+  return readWholeBody(req, limitBytes);
 }
 
 /** Request headers as one string per name (lower-case names; repeated values joined). */

@@ -8,15 +8,10 @@ import type {
   RegisteredFunction,
   RpcTypedData,
 } from '../contracts.js';
+import { BodyTooLargeError } from '../http-util.js';
 import type { Logger } from '../log.js';
 import { routePrefixOf } from './app-files.js';
-import {
-  headerRecord,
-  readBody,
-  RequestTooLargeError,
-  toRpcHttpRequest,
-  writeRpcHttpResponse,
-} from './http-data.js';
+import { headerRecord, readBody, toRpcHttpRequest, writeRpcHttpResponse } from './http-data.js';
 import { keyAllows, type HostKeys, type KeyScope } from './keys.js';
 import { byPrecedence, compileRoute, type RouteTemplate } from './routes.js';
 
@@ -116,7 +111,7 @@ export function createHttpTriggerHandler(options: HttpTriggerOptions) {
       writeRpcHttpResponse(res, httpOutput(entry.fn, result), method);
       status = res.statusCode;
     } catch (err) {
-      status = err instanceof RequestTooLargeError ? 413 : 500;
+      status = err instanceof BodyTooLargeError ? 413 : 500;
       if (status === 500)
         logger.error('http.failed', { function: entry.fn.name, method, path: url.pathname, error: err });
       if (!res.headersSent) res.writeHead(status).end();

@@ -1,7 +1,9 @@
 // Host keys, generated once per data folder and kept there (mode 0600), like a function app's secrets.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { secretEquals } from '../http-util.js';
 
 export interface HostKeys {
   /** Works for every function, the admin API and the durable webhooks. */
@@ -59,17 +61,11 @@ export function loadOrCreateKeys(dataDir: string): HostKeys {
   return loadOrCreateKeys(dataDir);
 }
 
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /** Whether `presented` opens something of `scope`; the master key opens everything. */
 export function keyAllows(keys: HostKeys, scope: KeyScope, presented: string | undefined): boolean {
   if (!presented) return false;
-  if (same(presented, keys.master)) return true;
-  if (scope === 'function') return same(presented, keys.function);
-  if (scope === 'system') return same(presented, keys.system);
+  if (secretEquals(presented, keys.master)) return true;
+  if (scope === 'function') return secretEquals(presented, keys.function);
+  if (scope === 'system') return secretEquals(presented, keys.system);
   return false;
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { readText } from '../http-util.js';
 import { FaultSpecError, type IdentityFaults, type IdentityStats, parseFaults } from './faults.js';
-import { readBody, sendJson } from './http-util.js';
+import { MAX_BODY_BYTES, sendJson } from './http-util.js';
 
 export const ADMIN_PREFIX = '/_devhost/';
 
@@ -65,7 +66,7 @@ export async function handleAdmin(
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
+  const text = await readText(req, MAX_BODY_BYTES);
   return text === '' ? {} : (JSON.parse(text) as unknown);
 }
 

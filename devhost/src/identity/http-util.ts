@@ -1,42 +1,16 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
-/** A request body over the limit or unreadable. */
-export class RequestBodyError extends Error {
-  override name = 'RequestBodyError';
-}
+import { sendJson as sendJsonAnswer } from '../http-util.js';
 
+/** The largest request body the identity server reads: forms and admin JSON are small. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Answers with JSON that is never cached: identity answers carry tokens, keys and secrets. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
-
-/** Reads a small request body whole. */
-export async function readBody(req: IncomingMessage, limitBytes = 64 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new RequestBodyError(`Request body over ${limitBytes} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Compares two secrets in constant time. */
-export function secretEquals(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  sendJsonAnswer(res, status, body, { 'cache-control': 'no-store', ...headers });
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { secretEquals } from '../http-util.js';
 import type { Logger } from '../log.js';
 import type { IdentityFaults, IdentityStats } from './faults.js';
-import { secretEquals, sendJson } from './http-util.js';
+import { sendJson } from './http-util.js';
 import { type LocalRegistrations, resolveResource } from './registrations.js';
 import type { TokenIssuer } from './token-issuer.js';
 

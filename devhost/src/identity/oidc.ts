@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { readText, secretEquals } from '../http-util.js';
 import type { Logger } from '../log.js';
 import type { IdentityStats } from './faults.js';
-import { readBody, secretEquals, sendJson } from './http-util.js';
+import { MAX_BODY_BYTES, sendJson } from './http-util.js';
 import type { KeyStore } from './key-store.js';
 import { type ClientRegistration, type LocalRegistrations, resolveResource } from './registrations.js';
 import type { IdentitySecrets } from './secrets.js';
@@ -88,7 +89,7 @@ async function handleToken(ctx: OidcContext, req: IncomingMessage, res: ServerRe
     sendJson(res, 400, oauthError('invalid_request', 'Send application/x-www-form-urlencoded.'));
     return;
   }
-  const form = new URLSearchParams(await readBody(req));
+  const form = new URLSearchParams(await readText(req, MAX_BODY_BYTES));
 
   const grant = form.get('grant_type');
   if (grant !== 'client_credentials') {
