@@ -98,6 +98,29 @@ function pendingDocument(input: RunInput, now: Date): ReturnType<typeof toRunDoc
   });
 }
 
+/** A run id for a new run: derived from the `Idempotency-Key` when there is one, else random. */
+function newRunId(idempotencyKey: string | undefined): string {
+  return idempotencyKey ? runIdForKey(idempotencyKey) : `run-${randomUUID()}`;
+}
+
+/**
+ * Starts `input` and answers 202 with the pending run, logging `event` with `props`; when a concurrent
+ * request started the same run id first, answers 200 with that run instead.
+ */
+async function startAndAnswer(
+  client: DurableClient,
+  input: RunInput,
+  context: InvocationContext,
+  event: string,
+  props: Record<string, unknown>,
+): Promise<HttpResponseInit> {
+  const headers = { location: location(input.runId) };
+  const raced = await startRunOnce(client, input);
+  if (raced) return json(200, toRunDocument(raced), headers);
+  logEvent(context, 'info', event, props);
+  return json(202, pendingDocument(input, new Date()), headers);
+}
+
 async function readJson(request: HttpRequest): Promise<{ ok: true; body: unknown } | { ok: false }> {
   const text = await request.text();
   if (!text.trim()) return { ok: true, body: {} };
@@ -125,7 +148,7 @@ export async function startRun(
   if (!parsed.ok) return invalidField(parsed.error.field, parsed.error.detail);
 
   const hash = requestHash(parsed.value);
-  const runId = key.value ? runIdForKey(key.value) : `run-${randomUUID()}`;
+  const runId = newRunId(key.value);
   if (key.value) {
     const existing = await findRun(client, runId);
     if (existing) {
@@ -139,15 +162,12 @@ export async function startRun(
   }
 
   const input = newRunInput(runId, parsed.value, 'api', { requestHash: hash });
-  const raced = await startRunOnce(client, input);
-  if (raced) return json(200, toRunDocument(raced), { location: location(runId) });
-  logEvent(context, 'info', 'run.requested', {
+  return startAndAnswer(client, input, context, 'run.requested', {
     runId,
     job: input.job,
     period: input.period,
     caller: auth.principal.appId ?? auth.principal.objectId ?? null,
   });
-  return json(202, pendingDocument(input, new Date()), { location: location(runId) });
 }
 
 /** `GET /api/runs/{id}`. */
@@ -232,7 +252,7 @@ export async function retryFailed(
   if (!isFinished(source.status))
     return problem(409, `Run ${id} has not finished (${source.status}).`, { runStatus: source.status });
 
-  const runId = key.value ? runIdForKey(key.value) : `run-${randomUUID()}`;
+  const runId = newRunId(key.value);
   if (key.value) {
     const existing = await findRun(client, runId);
     if (existing) return json(200, toRunDocument(existing), { location: location(runId) });
@@ -251,8 +271,9 @@ export async function retryFailed(
     chunkSize: sourceInput.chunkSize ?? runSettings().chunkSize,
   };
   const input = newRunInput(runId, request_, 'retry', { retryOf: id });
-  const raced = await startRunOnce(client, input);
-  if (raced) return json(200, toRunDocument(raced), { location: location(runId) });
-  logEvent(context, 'info', 'run.retry-requested', { runId, retryOf: id, items: itemIds.length });
-  return json(202, pendingDocument(input, new Date()), { location: location(runId) });
+  return startAndAnswer(client, input, context, 'run.retry-requested', {
+    runId,
+    retryOf: id,
+    items: itemIds.length,
+  });
 }
