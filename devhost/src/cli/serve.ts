@@ -10,24 +10,23 @@ import {
 import type { SystemFlags } from './system-flags.js';
 
 export function whereRows(system: RunningSystem): WhereRow[] {
-  const missing = (part: string): string => (system.degraded.includes(part) ? ' (not available)' : '');
   return [
     {
       what: 'orchestrator',
       url: system.urls.orchestrator,
-      note: `run API /api/runs, through Easy Auth${missing('easyauth-orchestrator')}`,
+      note: 'run API /api/runs, through Easy Auth',
     },
     {
       what: 'worker',
       url: system.urls.worker,
-      note: `jobs API /api/jobs, through Easy Auth${missing('easyauth-worker')}`,
+      note: 'jobs API /api/jobs, through Easy Auth',
     },
     {
       what: 'identity',
       url: system.urls.identity,
-      note: `local Entra issuer and managed identity${missing('identity')}`,
+      note: 'local Entra issuer and managed identity',
     },
-    { what: 'dashboard', url: system.urls.dashboard, note: missing('dashboard').trim() },
+    { what: 'dashboard', url: system.urls.dashboard, note: '' },
     {
       what: 'orchestrator host',
       url: system.urls.orchestratorHost,
@@ -88,12 +87,10 @@ export async function startForCommand(flags: SystemFlags, hostLogLevel: string):
 /** Prints the "what is where" table (readable mode) or one `system.urls` record (JSON mode). */
 export function printWhere(system: RunningSystem, flags: SystemFlags, logger: Logger): void {
   if (flags.json) {
-    logger.info('system.urls', { ...system.urls, degraded: system.degraded });
+    logger.info('system.urls', { ...system.urls });
     return;
   }
   const lines = ['', 'devhost is running:', formatWhereTable(whereRows(system))];
-  if (system.degraded.length > 0)
-    lines.push(`  not available yet: ${system.degraded.join(', ')} (see the warnings above)`);
   lines.push('', 'Press Ctrl-C to stop.', '');
   console.log(lines.join('\n'));
 }

@@ -7,7 +7,7 @@ export interface SettingsInput {
   ports: SystemPorts;
   /** Azurite connection string. */
   storage: string;
-  identity: IdentityServer | undefined;
+  identity: IdentityServer;
 }
 
 export function appSettings(input: SettingsInput): {
@@ -21,11 +21,9 @@ export function appSettings(input: SettingsInput): {
     ORCHESTRATOR_IDENTITY_CLIENT_ID: registrations.orchestratorIdentity.clientId,
     FAILURES_STORAGE: storage,
     WEBSITE_HOSTNAME: `127.0.0.1:${ports.orchestrator}`,
+    IDENTITY_ENDPOINT: identity.managedIdentity.endpoint,
+    IDENTITY_HEADER: identity.managedIdentity.header,
   };
-  if (identity) {
-    orchestrator.IDENTITY_ENDPOINT = identity.managedIdentity.endpoint;
-    orchestrator.IDENTITY_HEADER = identity.managedIdentity.header;
-  }
   const worker: Record<string, string> = {
     WORKER_STORAGE: storage,
     WORKER_ALLOWED_CALLERS: registrations.orchestratorIdentity.clientId,

@@ -65,18 +65,19 @@ export interface RunningSystem {
   urls: SystemUrls;
   ports: SystemPorts;
   registrations: LocalRegistrations;
+  // TODO(devhost): the identity server always starts now, so this is never undefined; the type
+  // stays optional while tests/reliability/outages.test.ts asserts it non-null (`!`), which the lint
+  // rejects on a non-optional type.
   identity: IdentityServer | undefined;
   /** Host keys per app, for tests and the dashboard; never print them. */
   keys: { orchestrator: HostKeys; worker: HostKeys };
   /** Azurite connection string (local emulator, key generated per data folder). */
   storageConnectionString: string;
   dataDir: string;
-  /** Parts that failed to start and were left out (`identity`, `easyauth-worker`, …). */
-  degraded: string[];
   /** The app host processes, to crash and restart them on the same data (reliability tests). */
   hosts: { orchestrator: ManagedHost; worker: ManagedHost };
-  /** The Easy Auth proxies in front of the apps (undefined when one was left out). */
-  proxies: { orchestrator: EasyAuthProxy | undefined; worker: EasyAuthProxy | undefined };
+  /** The Easy Auth proxies in front of the apps. */
+  proxies: { orchestrator: EasyAuthProxy; worker: EasyAuthProxy };
   stop(): Promise<void>;
 }
 
@@ -92,28 +93,8 @@ function appDirOf(rootDir: string, app: 'orchestrator' | 'worker'): string {
 }
 
 /**
- * Runs `start`; a part that is still a placeholder ("not built yet") is logged and left out
- * instead of failing the system. Any other failure stops the start.
- */
-async function optional<T>(
-  part: string,
-  logger: Logger,
-  degraded: string[],
-  start: () => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await start();
-  } catch (err) {
-    if (!(err instanceof Error && /not built yet/.test(err.message))) throw err;
-    degraded.push(part);
-    logger.warn('system.part_unavailable', { part, error: err });
-    return undefined;
-  }
-}
-
-/**
- * Starts the whole local system and resolves once every part serves. Parts still being built
- * (a placeholder that rejects) are logged and left out; `degraded` lists them.
+ * Starts the whole local system and resolves once every part serves. When a part fails to start,
+ * the parts already started are stopped and its error rejects the call.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const logger = options.logger;
@@ -121,7 +102,6 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const folder = dataFolder(options.dataDir ?? '.devhost');
   const ports = await resolvePorts({ ...DEFAULT_PORTS, ...options.ports });
   const origin = (port: number): string => `http://127.0.0.1:${port}`;
-  const degraded: string[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) {
@@ -143,17 +123,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     stops.push(() => azurite.stop());
     logger.info('azurite.started', { blob: azurite.blobEndpoint, table: azurite.tableEndpoint });
 
-    const identity = await optional('identity', logger, degraded, () =>
-      startIdentityServer({
-        port: ports.identity,
-        dataDir: folder.root,
-        registrations,
-        logger,
-        ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
-      }),
-    );
-    if (identity) stops.push(() => identity.close());
-    const identityUrl = identity?.url ?? origin(ports.identity);
+    const identity = await startIdentityServer({
+      port: ports.identity,
+      dataDir: folder.root,
+      registrations,
+      logger,
+      ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
+    });
+    stops.push(() => identity.close());
+    const identityUrl = identity.url;
 
     const settings = appSettings({ registrations, ports, storage: azurite.connectionString, identity });
     const onRecord = options.onHostRecord ?? createRecordWriter({ json: false });
@@ -188,18 +166,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       worker: loadOrCreateKeys(folder.worker),
     };
 
-    const proxy = (app: ProtectedApp, port: number, target: string) =>
-      optional(`easyauth-${app}`, logger, degraded, async () => {
-        const policy = buildLocalPolicy(app, registrations, identityUrl);
-        const started: EasyAuthProxy = await startEasyAuthProxy({
-          port,
-          target,
-          policy,
-          logger: logger.child({ component: `easyauth-${app}` }),
-        });
-        stops.push(() => started.close());
-        return started;
+    const proxy = async (app: ProtectedApp, port: number, target: string): Promise<EasyAuthProxy> => {
+      const policy = buildLocalPolicy(app, registrations, identityUrl);
+      const started = await startEasyAuthProxy({
+        port,
+        target,
+        policy,
+        logger: logger.child({ component: `easyauth-${app}` }),
       });
+      stops.push(() => started.close());
+      return started;
+    };
     const [workerProxy, orchestratorProxy] = await Promise.all([
       proxy('worker', ports.worker, worker.url),
       proxy('orchestrator', ports.orchestrator, orchestrator.url),
@@ -210,21 +187,19 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const dashboard: Dashboard | undefined =
       options.dashboard === false
         ? undefined
-        : await optional('dashboard', logger, degraded, () =>
-            startDashboard({
-              port: ports.dashboard,
-              managementBaseUrl: management,
-              systemKey: keys.orchestrator.system,
-              runApi: {
-                baseUrl: origin(ports.orchestrator),
-                getToken: () => getOperatorToken({ issuerUrl: identityUrl, scope, dataDir: folder.root }),
-              },
-              logger,
-            }),
-          );
+        : await startDashboard({
+            port: ports.dashboard,
+            managementBaseUrl: management,
+            systemKey: keys.orchestrator.system,
+            runApi: {
+              baseUrl: origin(ports.orchestrator),
+              getToken: () => getOperatorToken({ issuerUrl: identityUrl, scope, dataDir: folder.root }),
+            },
+            logger,
+          });
     if (dashboard) stops.push(() => dashboard.close());
 
-    logger.info('system.ready', { dataDir: folder.root, degraded });
+    logger.info('system.ready', { dataDir: folder.root });
     return {
       urls: {
         orchestrator: origin(ports.orchestrator),
@@ -244,7 +219,6 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       keys,
       storageConnectionString: azurite.connectionString,
       dataDir: folder.root,
-      degraded,
       hosts: { orchestrator, worker },
       proxies: { orchestrator: orchestratorProxy, worker: workerProxy },
       stop: stopAll,
