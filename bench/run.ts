@@ -5,6 +5,9 @@
 //   --only a,b      phases to run: overhead, latency, statements, noop (default all)
 //   --profile DIR   write a CPU profile of every orchestrator host process into DIR
 //   --from-source   run devhost and the app hosts from TypeScript sources (as tests do), not dist
+//   --orchestrator-env K=V  an extra setting of the orchestrator host (repeatable), e.g.
+//                   DEVHOST_DURABLE_SYNCHRONOUS=NORMAL
+// A run with --quick, --only, --profile or --orchestrator-env keeps latest.json / latest.md as they are.
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'overhead,latency,statements,noop' },
     profile: { type: 'string' },
     'from-source': { type: 'boolean', default: false },
+    'orchestrator-env': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -41,9 +45,16 @@ const sizes: BenchSizes = {
 const phases = new Set(values.only.split(','));
 const log = (message: string): void =>
   void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-const orchestratorEnv: Record<string, string> = values.profile
-  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values.profile}` }
-  : {};
+const orchestratorEnv: Record<string, string> = Object.fromEntries(
+  values['orchestrator-env'].map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new TypeError(`Expected --orchestrator-env NAME=VALUE, got ${JSON.stringify(pair)}.`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
+if (values.profile) orchestratorEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${values.profile}`;
+const partial =
+  values.quick || values.profile !== undefined || values['orchestrator-env'].length > 0 || phases.size < 4;
 
 const startedAt = new Date().toISOString();
 const rows: TargetRow[] = [];
@@ -216,11 +227,12 @@ const path = writeResults(
     finishedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version },
     devhost: values['from-source'] ? 'sources (tsx)' : 'dist',
+    orchestratorEnv,
     sizes,
     rows,
     raw,
   },
   table,
-  !values.quick,
+  !partial,
 );
 process.stdout.write(`${table}\n\nResults: ${path}\n`);
