@@ -14,6 +14,7 @@ import {
   sendJson,
   startIdentityEndpoint,
   startWorkerStub,
+  type WorkerStub,
   type IdentityEndpoint,
 } from './helpers/loopback.js';
 
@@ -24,7 +25,7 @@ const BROKEN = new Set(['acct-004', 'acct-017']);
 
 let azurite: RunningAzurite;
 let identity: IdentityEndpoint;
-let worker: Awaited<ReturnType<typeof startWorkerStub>>;
+let worker: WorkerStub;
 let host: FunctionHost;
 let dataDir: string;
 const hostLines: string[] = [];
@@ -166,6 +167,7 @@ test('a run over HTTP completes, its failures retry into a second run, and no to
     retries: 0,
     throttledWaits: 0,
     percent: 100,
+    totalFinal: true,
   });
   assert.deepEqual(
     (done.failures as { sample: Array<{ itemId: string }> }).sample.map((f) => f.itemId),

@@ -274,6 +274,22 @@ test('the custom status after each chunk shows progress', async () => {
   assert.deepEqual(succeeded, [0, 10, 20, 30, 40]);
 });
 
+test('the custom status says whether the total is final: only once the last page is listed', async () => {
+  const worker = fakeWorker(ids(50), 20, ok);
+  const statuses: RunStatus[] = [];
+  const run = await drive(
+    'runOrchestrator',
+    'run-test',
+    runInput({ chunkSize: 10 }),
+    options(worker.activities, {
+      onEpisode: (e) => e.instanceId === 'run-test' && statuses.push(e.customStatus as RunStatus),
+    }),
+  );
+  statuses.push(run.customStatus as RunStatus);
+  const seen = [...new Set(statuses.map((s) => `${s.total}:${s.listed}`))];
+  assert.deepEqual(seen, ['0:false', '20:false', '40:false', '50:true']);
+});
+
 test('replaying the same history yields the same actions', async () => {
   const worker = fakeWorker(ids(30), 100, (input, call) =>
     input.itemId === 'acct-0002' && call === 1

@@ -28,6 +28,7 @@ import {
   sendJson,
   startIdentityEndpoint,
   startWorkerStub,
+  type WorkerStub,
   type IdentityEndpoint,
 } from './helpers/loopback.js';
 import { drive, type ActivityImpl } from './helpers/replay.js';
@@ -40,7 +41,7 @@ const LONG_THROTTLED = 'acct-040';
 
 let azurite: RunningAzurite;
 let identity: IdentityEndpoint;
-let worker: Awaited<ReturnType<typeof startWorkerStub>>;
+let worker: WorkerStub;
 const logs: string[] = [];
 
 before(async () => {

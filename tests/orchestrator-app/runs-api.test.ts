@@ -199,6 +199,7 @@ test('GET a run maps the durable status and custom status to the run document, w
     retries: 4,
     throttledWaits: 1,
     percent: 50,
+    totalFinal: false,
   });
   assert.deepEqual(doc.failures, { count: 10, sample: progress.sample, blob: 'run-failures/run-get/' });
   assert.equal(doc.status, 'running');

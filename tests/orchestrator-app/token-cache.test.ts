@@ -2,21 +2,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { parseWorkerSettings } from '../../orchestrator-app/src/settings.js';
 import {
-  createTokenProvider,
-  sharedManagedIdentityCredential,
-} from '../../orchestrator-app/src/worker/token-provider.js';
-import { createWorkerClient } from '../../orchestrator-app/src/worker/worker-client.js';
-import {
+  loopbackWorkerClient,
   sendJson,
   startIdentityEndpoint,
   startWorkerStub,
   type IdentityEndpoint,
+  type WorkerStub,
 } from './helpers/loopback.js';
 
 let identity: IdentityEndpoint;
-let worker: Awaited<ReturnType<typeof startWorkerStub>>;
+let worker: WorkerStub;
 
 before(async () => {
   identity = await startIdentityEndpoint();
@@ -29,12 +25,7 @@ after(async () => {
 });
 
 test('1,000 worker calls, each asking for a token, cause one managed-identity request', async () => {
-  const settings = parseWorkerSettings({
-    WORKER_BASE_URL: worker.url,
-    WORKER_SCOPE: 'api://batch-worker/.default',
-  });
-  const tokens = createTokenProvider(sharedManagedIdentityCredential(undefined), settings.scope, 5000);
-  const client = createWorkerClient({ settings, tokens });
+  const client = loopbackWorkerClient(worker.url, { TOKEN_TIMEOUT_MS: '5000' });
 
   for (let batch = 0; batch < 20; batch += 1) {
     const calls = Array.from({ length: 50 }, (_, i) =>

@@ -4,21 +4,21 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { TokenAcquisitionError } from '../../orchestrator-app/src/errors.js';
-import { parseWorkerSettings } from '../../orchestrator-app/src/settings.js';
 import {
   createTokenProvider,
   sharedManagedIdentityCredential,
 } from '../../orchestrator-app/src/worker/token-provider.js';
-import { createWorkerClient } from '../../orchestrator-app/src/worker/worker-client.js';
 import {
+  loopbackWorkerClient,
   sendJson,
   startIdentityEndpoint,
   startWorkerStub,
   type IdentityEndpoint,
+  type WorkerStub,
 } from './helpers/loopback.js';
 
 let identity: IdentityEndpoint;
-let worker: Awaited<ReturnType<typeof startWorkerStub>>;
+let worker: WorkerStub;
 let release!: () => void;
 
 before(async () => {
@@ -47,20 +47,13 @@ test('a stalled endpoint fails getToken after TOKEN_TIMEOUT_MS with an error nam
 });
 
 test('the worker client reports a token failure as auth and never calls the worker', async () => {
-  const settings = parseWorkerSettings({
-    WORKER_BASE_URL: worker.url,
-    WORKER_SCOPE: 'api://batch-worker/.default',
+  const client = loopbackWorkerClient(worker.url, {
     WORKER_RETRIES: '1',
     WORKER_BACKOFF_MIN_MS: '1',
     WORKER_BACKOFF_MAX_MS: '2',
     TOKEN_TIMEOUT_MS: '100',
   });
-  const tokens = createTokenProvider(
-    sharedManagedIdentityCredential(undefined),
-    settings.scope,
-    settings.tokenTimeoutMs,
-  );
-  const outcome = await createWorkerClient({ settings, tokens }).processItem({
+  const outcome = await client.processItem({
     runId: 'r',
     job: 'statements',
     period: '2026-11',

@@ -4,18 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { WorkerUnavailableError } from '../../orchestrator-app/src/errors.js';
-import { parseWorkerSettings } from '../../orchestrator-app/src/settings.js';
+import type { WorkerClient } from '../../orchestrator-app/src/worker/worker-client.js';
 import {
-  createTokenProvider,
-  sharedManagedIdentityCredential,
-} from '../../orchestrator-app/src/worker/token-provider.js';
-import { createWorkerClient, type WorkerClient } from '../../orchestrator-app/src/worker/worker-client.js';
-import {
+  loopbackWorkerClient,
   sendJson,
   startIdentityEndpoint,
   startWorkerStub,
   type IdentityEndpoint,
   type WorkerScript,
+  type WorkerStub,
 } from './helpers/loopback.js';
 
 const REQUEST = { runId: 'run-1', job: 'statements', period: '2026-11', itemId: 'acct-0001' };
@@ -29,7 +26,7 @@ const OK_BODY = {
 };
 
 let identity: IdentityEndpoint;
-let worker: Awaited<ReturnType<typeof startWorkerStub>>;
+let worker: WorkerStub;
 let client: WorkerClient;
 
 /** Answers the scripted statuses in order, then 200. */
@@ -54,18 +51,11 @@ const status =
 before(async () => {
   identity = await startIdentityEndpoint();
   worker = await startWorkerStub(() => undefined);
-  const settings = parseWorkerSettings({
-    WORKER_BASE_URL: worker.url,
-    WORKER_SCOPE: 'api://batch-worker/.default',
+  client = loopbackWorkerClient(worker.url, {
     WORKER_BACKOFF_MIN_MS: '5',
     WORKER_BACKOFF_MAX_MS: '20',
     WORKER_RETRIES: '3',
     WORKER_RETRY_AFTER_INLINE_MAX_MS: '2500',
-  });
-  const credential = sharedManagedIdentityCredential(undefined);
-  client = createWorkerClient({
-    settings,
-    tokens: createTokenProvider(credential, settings.scope, settings.tokenTimeoutMs),
   });
 });
 
@@ -186,17 +176,11 @@ test('5xx answers until the retries run out give a failed outcome naming the att
 });
 
 test('a worker that cannot be reached throws WorkerUnavailableError for durable retries', async () => {
-  const settings = parseWorkerSettings({
-    WORKER_BASE_URL: 'http://127.0.0.1:1',
-    WORKER_SCOPE: 'api://batch-worker/.default',
+  const unreachable = loopbackWorkerClient('http://127.0.0.1:1', {
     WORKER_BACKOFF_MIN_MS: '1',
     WORKER_BACKOFF_MAX_MS: '2',
     WORKER_RETRIES: '1',
-  });
-  const credential = sharedManagedIdentityCredential(undefined);
-  const unreachable = createWorkerClient({
-    settings,
-    tokens: createTokenProvider(credential, settings.scope, 5000),
+    TOKEN_TIMEOUT_MS: '5000',
   });
   await assert.rejects(unreachable.processItem(REQUEST), WorkerUnavailableError);
 });

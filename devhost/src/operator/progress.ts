@@ -37,15 +37,18 @@ export function renderProgress(
   const skipped = run.progress.skipped ?? 0;
   const done = succeeded + failed + skipped;
   const width = options.width ?? 24;
-  const fraction = total > 0 ? Math.min(1, done / total) : 0;
-  const filled = Math.round(fraction * width);
+  // While the run is still listing, `total` counts only the items seen so far: no percent or ETA then.
+  const final = run.progress.totalFinal !== false;
+  const fraction = total > 0 ? Math.min(final ? 1 : 0.99, done / total) : 0;
+  const filled = Math.floor(fraction * width);
   const [full, empty] = options.unicode ? ['█', '░'] : ['#', '-'];
   const bar = `[${full.repeat(filled)}${empty.repeat(width - filled)}]`;
-  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const percent = (final ? `${Math.floor(fraction * 100)}%` : '..%').padStart(4);
 
-  const counts = `${done}/${total || '?'} ok ${succeeded} failed ${failed}${skipped ? ` skipped ${skipped}` : ''} retries ${retries}`;
+  const known = total ? `${total}${final ? '' : '+'}` : '?';
+  const counts = `${done}/${known} ok ${succeeded} failed ${failed}${skipped ? ` skipped ${skipped}` : ''} retries ${retries}`;
   const remaining = total - done;
-  const eta = rate && rate > 0 && remaining > 0 ? ` ETA ${formatDuration(remaining / rate)}` : '';
+  const eta = final && rate && rate > 0 && remaining > 0 ? ` ETA ${formatDuration(remaining / rate)}` : '';
   const speed = rate === undefined ? '' : ` | ${rate.toFixed(1)}/s${eta}`;
   const reason = run.reason ? ` (${run.reason})` : '';
   const key = `${run.status} ${counts}${reason}`;

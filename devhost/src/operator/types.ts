@@ -15,6 +15,8 @@ export interface RunStatus {
     retries: number;
     throttledWaits: number;
     percent: number;
+    /** False while the run is still listing items (`total` may grow); absent from older runs. */
+    totalFinal?: boolean;
   };
   summary?: Record<string, unknown>;
   failures: { count: number; sample: { itemId: string; status?: number; reason: string }[]; blob?: string };

@@ -31,6 +31,8 @@ export interface RunDocument {
     retries: number;
     throttledWaits: number;
     percent: number;
+    /** False while the run is still listing items: `total` may grow. */
+    totalFinal: boolean;
   };
   summary?: {
     startedAt: string;
@@ -123,6 +125,7 @@ export function toRunDocument(status: DurableOrchestrationStatus): RunDocument {
       retries: num(progress.retries),
       throttledWaits: num(progress.throttledWaits),
       percent: 0,
+      totalFinal: finished || progress.listed === true,
     },
     failures: { count: failed + skipped, sample },
   };

@@ -127,6 +127,8 @@ export interface RunProgress {
 /** The custom status the run publishes after every chunk, and its output when it completes. */
 export interface RunStatus extends RunProgress {
   phase: 'listing' | 'processing' | 'completed' | 'failed';
+  /** True once the last page is listed, so `total` is final; until then more items may come. */
+  listed: boolean;
   finishedAt: string | null;
   /** Set when the run ends early; names the cause. */
   reason: string | null;

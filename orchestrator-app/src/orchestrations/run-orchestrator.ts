@@ -67,10 +67,11 @@ export const runOrchestrator: OrchestrationHandler = function* (context: Orchest
   let explicit = input.itemIds;
   let trip: AuthTrip | null = null;
   let failure: string | null = null;
+  let listed = false;
 
   const publish = (phase: RunStatus['phase'], reason: string | null = null): RunStatus => {
     const finished = phase === 'completed' || phase === 'failed';
-    const status: RunStatus = { ...progress, phase, finishedAt: finished ? now() : null, reason };
+    const status: RunStatus = { ...progress, phase, listed, finishedAt: finished ? now() : null, reason };
     context.df.setCustomStatus(status);
     return status;
   };
@@ -106,6 +107,7 @@ export const runOrchestrator: OrchestrationHandler = function* (context: Orchest
       next = page.nextCursor;
     }
     progress = { ...progress, total: progress.total + items.length, pages: progress.pages + 1 };
+    listed = next === null;
 
     for (let start = 0; start < items.length && !trip; start += input.chunkSize * input.chunksInFlight) {
       const wave: ChunkInput[] = [];

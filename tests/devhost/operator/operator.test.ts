@@ -20,7 +20,8 @@ import {
   type RunStatus,
   watchRun,
 } from '../../../devhost/src/operator/index.js';
-import { recordingLogger, registrations, startTestIdentity, tempDataDir } from '../identity/helpers.js';
+import { recordingLogger } from '../../support/recording-logger.js';
+import { registrations, startTestIdentity, tempDataDir } from '../identity/helpers.js';
 import { startFakeRunApi } from './fake-run-api.js';
 
 const SCOPE = 'api://batch-orchestrator/.default';
@@ -282,6 +283,18 @@ describe('progress rendering', () => {
     assert.equal(
       text,
       'statements-20261201T0200Z running   [#####-----]  50% 500/1000 ok 480 failed 20 retries 7 | 25.0/s ETA 20s',
+    );
+  });
+
+  test('marks a total that may still grow and shows no percent or ETA for it', () => {
+    const listing: RunStatus = {
+      ...run,
+      progress: { ...run.progress, total: 500, succeeded: 500, failed: 0, totalFinal: false },
+    };
+    const { text } = renderProgress(listing, 25, { width: 10 });
+    assert.equal(
+      text,
+      'statements-20261201T0200Z running   [#########-]  ..% 500/500+ ok 500 failed 0 retries 7 | 25.0/s',
     );
   });
 

@@ -1,7 +1,14 @@
 // Small real servers on 127.0.0.1 for the orchestrator tests: an App Service managed-identity endpoint
-// and a scriptable worker.
+// and a scriptable worker, and the real worker client wired to both.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { parseWorkerSettings } from '../../../orchestrator-app/src/settings.js';
+import {
+  createTokenProvider,
+  sharedManagedIdentityCredential,
+} from '../../../orchestrator-app/src/worker/token-provider.js';
+import { createWorkerClient, type WorkerClient } from '../../../orchestrator-app/src/worker/worker-client.js';
 
 export interface Loopback {
   url: string;
@@ -109,10 +116,14 @@ export type WorkerScript = (
   req: IncomingMessage,
 ) => void | Promise<void>;
 
+/** A worker stub: every request it saw, and the script that answers the next ones. */
+export interface WorkerStub extends Loopback {
+  seen: SeenRequest[];
+  script: WorkerScript;
+}
+
 /** A worker whose answers a test scripts; records every request. */
-export async function startWorkerStub(
-  script: WorkerScript,
-): Promise<Loopback & { seen: SeenRequest[]; script: WorkerScript }> {
+export async function startWorkerStub(script: WorkerScript): Promise<WorkerStub> {
   const stub = { seen: [] as SeenRequest[], script };
   const server = await listen(async (req, res) => {
     const seen: SeenRequest = {
@@ -136,4 +147,23 @@ export function sendJson(
 ): void {
   const type = status >= 400 ? 'application/problem+json' : 'application/json';
   res.writeHead(status, { 'content-type': type, ...headers }).end(JSON.stringify(body));
+}
+
+/**
+ * The real worker client against `workerUrl` (scope `api://batch-worker/.default`), with tokens from
+ * the process-wide system-assigned credential, so from startIdentityEndpoint's endpoint; `env` adds
+ * worker settings.
+ */
+export function loopbackWorkerClient(workerUrl: string, env: Record<string, string> = {}): WorkerClient {
+  const settings = parseWorkerSettings({
+    WORKER_BASE_URL: workerUrl,
+    WORKER_SCOPE: 'api://batch-worker/.default',
+    ...env,
+  });
+  const tokens = createTokenProvider(
+    sharedManagedIdentityCredential(undefined),
+    settings.scope,
+    settings.tokenTimeoutMs,
+  );
+  return createWorkerClient({ settings, tokens });
 }
