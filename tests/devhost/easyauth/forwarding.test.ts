@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { buildLocalPolicy, startEasyAuthProxy } from '../../../devhost/src/easyauth/index.js';
-import { registrations, recordingLogger } from '../identity/helpers.js';
+import { recordingLogger } from '../../support/recording-logger.js';
+import { registrations } from '../identity/helpers.js';
 import { decodePrincipal, type Harness, rawRequest, startHarness, startUpstream } from './harness.js';
 
 const ROLE_TYPE = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';

@@ -12,7 +12,8 @@ import {
   startEasyAuthProxy,
 } from '../../../devhost/src/easyauth/index.js';
 import { readClientSecret } from '../../../devhost/src/identity/index.js';
-import { recordingLogger, registrations, startTestIdentity } from '../identity/helpers.js';
+import { recordingLogger } from '../../support/recording-logger.js';
+import { registrations, startTestIdentity } from '../identity/helpers.js';
 
 /** One request as the app behind the proxy received it. */
 export interface SeenRequest {

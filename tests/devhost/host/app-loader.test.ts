@@ -3,19 +3,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { loadFunctionApp } from '../../../devhost/src/functions-host/index.js';
-import { createLogger, type LogRecord } from '../../../devhost/src/log.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const APP_DIR = join(import.meta.dirname, '../../fixtures/apps/http-basic');
-
-function recordingLogger(): { logger: ReturnType<typeof createLogger>; records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const logger = createLogger({
-    json: true,
-    level: 'debug',
-    write: (line) => records.push(JSON.parse(line) as LogRecord),
-  });
-  return { logger, records };
-}
 
 process.env.FIXTURE_PRESET = 'from the environment';
 

@@ -13,7 +13,7 @@ import {
   parseSchedule,
   resolveBindingExpression,
 } from '../../../devhost/src/functions-host/timers/schedule.js';
-import { createLogger, type LogRecord } from '../../../devhost/src/log.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 const APP_DIR = join(import.meta.dirname, '../../fixtures/apps/timer-basic');
 const EVERY_FIVE_MINUTES = '0 */5 * * * *';
@@ -46,16 +46,6 @@ function firings() {
   };
   const of = (name: string): TimerFired[] => all.filter((item) => item.name === name);
   return { onFired, nth, of };
-}
-
-function recordingLogger() {
-  const records: LogRecord[] = [];
-  const logger = createLogger({
-    json: true,
-    level: 'debug',
-    write: (line) => records.push(JSON.parse(line) as LogRecord),
-  });
-  return { logger, records };
 }
 
 async function startTimerHost(

@@ -7,20 +7,10 @@ import {
   loadRegistrations,
   startIdentityServer,
 } from '../../../devhost/src/identity/index.js';
-import { createLogger, type Logger, type LogRecord } from '../../../devhost/src/log.js';
+import type { LogRecord } from '../../../devhost/src/log.js';
+import { recordingLogger } from '../../support/recording-logger.js';
 
 export const registrations = loadRegistrations();
-
-/** A logger that keeps its records for assertions instead of printing them. */
-export function recordingLogger(): { logger: Logger; records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const logger = createLogger({
-    json: true,
-    level: 'debug',
-    write: (line) => records.push(JSON.parse(line) as LogRecord),
-  });
-  return { logger, records };
-}
 
 export async function tempDataDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'devhost-identity-'));

@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 
 import { readClientSecret, startIdentityServer } from '../../../devhost/src/identity/index.js';
-import { recordingLogger, registrations, startTestIdentity, tempDataDir } from './helpers.js';
+import { recordingLogger } from '../../support/recording-logger.js';
+import { registrations, startTestIdentity, tempDataDir } from './helpers.js';
 
 const { operator, orchestratorApi, worker, tenantId } = registrations;
 
