@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { HostJson } from '../contracts.js';
 import type { Logger } from '../log.js';
 import { readHostJson, readLocalSettings, resolveAppMain } from './app-files.js';
+import { withHostJsonOverrides } from './host-json-overrides.js';
 import { coreState, installCoreShim, type CapturedFunction } from './core-api.js';
 import { AppLoadError } from './errors.js';
 import { createInvoker, logMethod, type AppInvoker } from './invoker.js';
@@ -75,10 +76,10 @@ export async function loadFunctionApp(options: LoadFunctionAppOptions): Promise<
   coreState.systemLog ??= (level, category, message) =>
     logger[logMethod(level)]('functions.system', { category, message });
 
-  const hostJson = readHostJson(appDir);
   const entry = resolveAppMain(appDir);
   for (const [key, value] of Object.entries(options.env ?? {})) process.env[key] = value;
   applyLocalSettings(appDir);
+  const hostJson = withHostJsonOverrides(readHostJson(appDir), process.env);
 
   let captured = loadedEntries.get(entry);
   if (!captured) {
