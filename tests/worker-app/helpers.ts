@@ -1,9 +1,13 @@
 // Shared fixtures for the worker tests: Easy Auth principals, requests and invocation contexts built
 // with @azure/functions' own classes, an env switcher and Azurite.
+import { after, before } from 'node:test';
+
 import functions, { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
+import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
 import { parseEvent, type EventProperties } from '../../worker-app/src/log-events.js';
 import { resetRuntime } from '../../worker-app/src/runtime.js';
+import { createTables, type Tables } from '../../worker-app/src/store/tables.js';
 
 // NOTE: the library is a bundled CommonJS module whose classes Node's ESM loader cannot name, so
 // they come from its default export.
@@ -139,4 +143,35 @@ export async function deadStoreConnectionString(): Promise<string> {
     `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};` +
     `TableEndpoint=http://127.0.0.1:${address.port}/devstoreaccount1;`
   );
+}
+
+/** A test file's real Table Storage; `connectionString` is set once the file's first before hook ran. */
+export interface TestStore {
+  connectionString: string;
+  /** New table clients over the store. */
+  tables(): Tables;
+}
+
+/**
+ * Starts one Azurite before the calling test file's first test, then runs `ready`, and stops it after
+ * its last test.
+ *
+ * NOTE: Node 22 runs a file's top-level `before` hooks concurrently, so setup that needs the store
+ * goes in `ready` rather than in a hook of its own.
+ */
+export function useTestStore(ready: (store: TestStore) => void = () => {}): TestStore {
+  let azurite: RunningAzurite | undefined;
+  const store: TestStore = {
+    connectionString: '',
+    tables: () => createTables({ kind: 'connectionString', connectionString: store.connectionString }),
+  };
+  before(async () => {
+    azurite = await startAzurite();
+    store.connectionString = azurite.connectionString;
+    ready(store);
+  });
+  after(async () => {
+    await azurite?.stop();
+  });
+  return store;
 }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
 import { processItem } from '../../worker-app/src/functions/process-item.js';
 import { requestFingerprint } from '../../worker-app/src/jobs/run-once.js';
 import { IdempotencyLedger } from '../../worker-app/src/store/idempotency-ledger.js';
-import { createTables, type Tables } from '../../worker-app/src/store/tables.js';
+import type { Tables } from '../../worker-app/src/store/tables.js';
 import {
   CALLER_APP_ID,
   authHeaders,
@@ -14,9 +13,9 @@ import {
   processRequest,
   testContext,
   useSettings,
+  useTestStore,
 } from './helpers.js';
 
-let azurite: RunningAzurite;
 let tables: Tables;
 
 async function call(key: string, itemId: string, body: Record<string, unknown>, job = 'statements') {
@@ -30,18 +29,14 @@ async function statementEtag(accountId: string, period: string): Promise<string>
   return (await tables.statements.getEntity(accountId, period)).etag;
 }
 
-before(async () => {
-  azurite = await startAzurite();
-  tables = createTables({ kind: 'connectionString', connectionString: azurite.connectionString });
+useTestStore((store) => {
+  tables = store.tables();
   useSettings({
-    WORKER_STORAGE: azurite.connectionString,
+    WORKER_STORAGE: store.connectionString,
     WORKER_ALLOWED_CALLERS: CALLER_APP_ID,
     WORKER_DEMO_ACCOUNTS: '10',
     WORKER_BENCH_ENABLED: 'true',
   });
-});
-after(async () => {
-  await azurite.stop();
 });
 
 describe('Idempotency-Key', () => {

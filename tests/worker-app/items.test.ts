@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
 import { listItems } from '../../worker-app/src/functions/list-items.js';
 import { accountId, generateAccount } from '../../worker-app/src/jobs/statements/demo-data.js';
 import { StatementsJob } from '../../worker-app/src/jobs/statements/statements-job.js';
-import { createTables } from '../../worker-app/src/store/tables.js';
-import { CALLER_APP_ID, bodyOf, listRequest, testContext, useSettings } from './helpers.js';
+import { CALLER_APP_ID, bodyOf, listRequest, testContext, useSettings, useTestStore } from './helpers.js';
 
 const ACCOUNTS = 130;
-let azurite: RunningAzurite;
+const store = useTestStore();
 
 function settings(extra: Record<string, string> = {}): void {
   useSettings({
-    WORKER_STORAGE: azurite.connectionString,
+    WORKER_STORAGE: store.connectionString,
     WORKER_ALLOWED_CALLERS: CALLER_APP_ID,
     WORKER_DEMO_ACCOUNTS: String(ACCOUNTS),
     ...extra,
@@ -40,13 +38,6 @@ async function listAll(job: string, limit: number): Promise<{ ids: string[]; pag
   return { ids, pages };
 }
 
-before(async () => {
-  azurite = await startAzurite();
-});
-after(async () => {
-  await azurite.stop();
-});
-
 describe('demo data', () => {
   test('is the same on every generation', () => {
     assert.deepEqual(generateAccount(7), generateAccount(7));
@@ -54,11 +45,8 @@ describe('demo data', () => {
   });
 
   test('is seeded once when two instances start at the same time', async () => {
-    const tables = createTables({ kind: 'connectionString', connectionString: azurite.connectionString });
-    const first = new StatementsJob(
-      createTables({ kind: 'connectionString', connectionString: azurite.connectionString }),
-      ACCOUNTS,
-    );
+    const tables = store.tables();
+    const first = new StatementsJob(store.tables(), ACCOUNTS);
     const second = new StatementsJob(tables, ACCOUNTS);
     const a = testContext();
     const b = testContext();
@@ -83,10 +71,7 @@ describe('demo data', () => {
   });
 
   test('resumes from the saved progress when the data set grows', async () => {
-    const job = new StatementsJob(
-      createTables({ kind: 'connectionString', connectionString: azurite.connectionString }),
-      ACCOUNTS + 20,
-    );
+    const job = new StatementsJob(store.tables(), ACCOUNTS + 20);
     const { context, events } = testContext();
     const page = await job.listItems(accountId(ACCOUNTS - 1), 100, context);
     assert.deepEqual(

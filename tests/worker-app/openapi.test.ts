@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
-import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
 import { health } from '../../worker-app/src/functions/health.js';
 import { listItems } from '../../worker-app/src/functions/list-items.js';
 import { processItem } from '../../worker-app/src/functions/process-item.js';
@@ -21,6 +20,7 @@ import {
   processRequest,
   testContext,
   useSettings,
+  useTestStore,
 } from './helpers.js';
 
 type Json = Record<string, unknown>;
@@ -86,7 +86,7 @@ function conforms(operation: Operation, response: HttpResponseInit): void {
 }
 
 const covered = new Set<string>();
-let azurite: RunningAzurite;
+const store = useTestStore();
 
 async function run(
   operation: Operation,
@@ -111,13 +111,6 @@ function post(
   });
 }
 
-before(async () => {
-  azurite = await startAzurite();
-});
-after(async () => {
-  await azurite.stop();
-});
-
 describe('worker-app/openapi.yaml', () => {
   test('is an OpenAPI 3.1 document whose schemas compile', () => {
     assert.equal(doc.openapi, '3.1.0');
@@ -130,7 +123,7 @@ describe('worker-app/openapi.yaml', () => {
 
   test('describes every answer of the handlers, headers included', async () => {
     const settings = {
-      WORKER_STORAGE: azurite.connectionString,
+      WORKER_STORAGE: store.connectionString,
       WORKER_ALLOWED_CALLERS: CALLER_APP_ID,
       WORKER_DEMO_ACCOUNTS: '3',
       WORKER_BENCH_ENABLED: 'true',

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
 import { listItems } from '../../worker-app/src/functions/list-items.js';
 import { processItem } from '../../worker-app/src/functions/process-item.js';
 import { generateAccount } from '../../worker-app/src/jobs/statements/demo-data.js';
 import { type Statement, computeStatement } from '../../worker-app/src/jobs/statements/statement.js';
-import { createTables, type Tables } from '../../worker-app/src/store/tables.js';
+import type { Tables } from '../../worker-app/src/store/tables.js';
 import {
   CALLER_APP_ID,
   authHeaders,
@@ -19,16 +18,19 @@ import {
   processRequest,
   testContext,
   useSettings,
+  useTestStore,
 } from './helpers.js';
 
 const ACCOUNTS = 12;
-let azurite: RunningAzurite;
 let tables: Tables;
+const store = useTestStore((started) => {
+  tables = started.tables();
+});
 let keyCounter = 0;
 
 function settings(extra: Record<string, string> = {}): void {
   useSettings({
-    WORKER_STORAGE: azurite.connectionString,
+    WORKER_STORAGE: store.connectionString,
     WORKER_ALLOWED_CALLERS: CALLER_APP_ID,
     WORKER_DEMO_ACCOUNTS: String(ACCOUNTS),
     ...extra,
@@ -59,14 +61,6 @@ async function count(table: keyof Tables): Promise<number> {
   for await (const _ of tables[table].listEntities()) n += 1;
   return n;
 }
-
-before(async () => {
-  azurite = await startAzurite();
-  tables = createTables({ kind: 'connectionString', connectionString: azurite.connectionString });
-});
-after(async () => {
-  await azurite.stop();
-});
 
 describe('processing a statement', () => {
   test('computes the statement from the ledger and stores one row per account and period', async () => {
