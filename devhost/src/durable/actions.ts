@@ -18,13 +18,6 @@ export function flattenActions(state: Pick<OrchestratorState, 'actions'>): Orche
   return out;
 }
 
-/** Whether the engine gives this action a task id (external-event waits are matched by name). */
-export function takesTaskId(action: OrchestratorAction): boolean {
-  return (
-    action.actionType !== ActionType.WaitForExternalEvent && action.actionType !== ActionType.ContinueAsNew
-  );
-}
-
 /**
  * The input of an activity or continue-as-new action as JSON text. The library stringifies a string
  * input once before the action is serialized, so a string here is already JSON text.
