@@ -1,4 +1,4 @@
-// The ports of a local system: DESIGN.md defaults, flags, and free ports picked up front for 0.
+// The ports of a local system: the defaults in docs/contracts.md, flags, and free ports for 0.
 import { createServer } from 'node:net';
 
 export interface SystemPorts {

@@ -29,7 +29,7 @@ import { appSettings } from './settings.js';
 export interface SystemOptions {
   /** Data folder; default `.devhost` in the current directory. */
   dataDir?: string;
-  /** Ports to use; 0 picks a free one. Defaults are DESIGN.md's. */
+  /** Ports to use; 0 picks a free one. The defaults are those of docs/contracts.md (DEFAULT_PORTS). */
   ports?: Partial<SystemPorts>;
   /** The supervisor's own events. */
   logger: Logger;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parseSystemFlags } from '../../../devhost/src/cli/system-flags.js';
 import { DEFAULT_PORTS } from '../../../devhost/src/supervisor/index.js';
 
-test('without flags the system uses the DESIGN.md ports and the .devhost data folder', () => {
+test('without flags the system uses the default ports of docs/contracts.md and the .devhost data folder', () => {
   const flags = parseSystemFlags([], {});
   assert.deepEqual(flags.ports, DEFAULT_PORTS);
   assert.equal(flags.dataDir, '.devhost');
