@@ -87,6 +87,13 @@ const start = (payload: unknown, headers: Record<string, string> = {}) =>
     durable.context(),
   );
 
+/** `GET /api/runs/{id}` as the caller with the principal `as` (a reader by default). */
+const get = (id: string, as = READER) =>
+  getRun(
+    request('GET', `/api/runs/${id}`, { params: { id }, headers: { 'x-ms-client-principal': as } }),
+    durable.client(),
+  );
+
 test('a start without a principal is 401 and with only Runs.Read is 403, as problem+json', async () => {
   const anonymous = await startRun(
     request('POST', '/api/runs', { body: { job: 'statements' } }),
@@ -182,13 +189,7 @@ test('GET a run maps the durable status and custom status to the run document, w
     reason: null,
   };
   put({ instanceId: 'run-get', customStatus: progress });
-  const response = await getRun(
-    request('GET', '/api/runs/run-get', {
-      params: { id: 'run-get' },
-      headers: { 'x-ms-client-principal': READER },
-    }),
-    durable.client(),
-  );
+  const response = await get('run-get');
   assert.equal(response.status, 200);
   const doc = body(response);
   assert.deepEqual(doc.progress, {
@@ -225,15 +226,7 @@ test('a completed run shows its summary and 100 percent; a failed one its reason
     reason: null,
   };
   put({ instanceId: 'run-done', runtimeStatus: 'Completed', customStatus: summary, output: summary });
-  const done = body(
-    await getRun(
-      request('GET', '/api/runs/run-done', {
-        params: { id: 'run-done' },
-        headers: { 'x-ms-client-principal': OPERATOR },
-      }),
-      durable.client(),
-    ),
-  );
+  const done = body(await get('run-done', OPERATOR));
   assert.equal(done.status, 'completed');
   assert.equal((done.progress as { percent: number }).percent, 100);
   assert.deepEqual(done.summary, {
@@ -255,25 +248,12 @@ test('a completed run shows its summary and 100 percent; a failed one its reason
     },
     output: 'RunStoppedError: x',
   });
-  const failed = body(
-    await getRun(
-      request('GET', '/api/runs/run-denied', {
-        params: { id: 'run-denied' },
-        headers: { 'x-ms-client-principal': READER },
-      }),
-      durable.client(),
-    ),
-  );
+  const failed = body(await get('run-denied'));
   assert.equal(failed.status, 'failed');
   assert.match(String(failed.reason), /lacks the Worker\.Invoke role/);
 });
 
 test('GET an unknown run is 404; a malformed id is 400; a chunk instance is not a run', async () => {
-  const get = (id: string) =>
-    getRun(
-      request('GET', `/api/runs/${id}`, { params: { id }, headers: { 'x-ms-client-principal': READER } }),
-      durable.client(),
-    );
   assert.equal((await get('run-missing')).status, 404);
   assert.equal(body(await get('bad id!')).field, 'id');
   put({ instanceId: 'run-x-chunk', name: 'chunkOrchestrator' });
@@ -325,11 +305,11 @@ test('the list pages newest first with a continuation token and filters by statu
 
 test('cancel terminates a running run (202), is 409 when finished and 404 when unknown', async () => {
   put({ instanceId: 'run-cancel' });
-  const cancel = (id: string) =>
+  const cancel = (id: string, as = OPERATOR) =>
     cancelRun(
       request('POST', `/api/runs/${id}/cancel`, {
         params: { id },
-        headers: { 'x-ms-client-principal': OPERATOR },
+        headers: { 'x-ms-client-principal': as },
       }),
       durable.client(),
       durable.context(),
@@ -338,15 +318,7 @@ test('cancel terminates a running run (202), is 409 when finished and 404 when u
   assert.equal(durable.instances.get('run-cancel')?.runtimeStatus, 'Terminated');
   assert.equal((await cancel('run-cancel')).status, 409);
   assert.equal((await cancel('run-nope')).status, 404);
-  const reader = await cancelRun(
-    request('POST', '/api/runs/run-cancel/cancel', {
-      params: { id: 'run-cancel' },
-      headers: { 'x-ms-client-principal': READER },
-    }),
-    durable.client(),
-    durable.context(),
-  );
-  assert.equal(reader.status, 403);
+  assert.equal((await cancel('run-cancel', READER)).status, 403);
 });
 
 test('retry-failed starts a run over exactly the failed items of a finished run', async () => {
