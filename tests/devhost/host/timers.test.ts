@@ -97,14 +97,20 @@ test('a cron timer starts exactly once per slot and skips slots it slept through
   assert.equal(input.scheduleStatus.next, '2026-12-01T02:00:00.000Z');
 });
 
-test('after downtime that spans a slot the timer runs once at start with isPastDue', async () => {
+/** A data folder in which everyFiveMinutes ran for the 02:00 slot and the host then stopped. */
+async function folderAfterThe0200Run(): Promise<string> {
   const dataDir = tempDir();
-  const first = firings();
+  const fired = firings();
   const clock = new ManualClock(new Date('2026-12-01T01:58:00Z'));
-  const running = await startTimerHost(dataDir, clock, first.onFired);
+  const running = await startTimerHost(dataDir, clock, fired.onFired);
   clock.set(new Date('2026-12-01T02:00:00Z'));
-  await first.nth('everyFiveMinutes', 1);
+  await fired.nth('everyFiveMinutes', 1);
   await running.host.close();
+  return dataDir;
+}
+
+test('after downtime that spans a slot the timer runs once at start with isPastDue', async () => {
+  const dataDir = await folderAfterThe0200Run();
 
   const second = firings();
   const later = new ManualClock(new Date('2026-12-01T03:00:30Z'));
@@ -123,13 +129,7 @@ test('after downtime that spans a slot the timer runs once at start with isPastD
 });
 
 test('a restart before the next slot is not past due and does not run the timer again', async () => {
-  const dataDir = tempDir();
-  const first = firings();
-  const clock = new ManualClock(new Date('2026-12-01T01:58:00Z'));
-  const running = await startTimerHost(dataDir, clock, first.onFired);
-  clock.set(new Date('2026-12-01T02:00:00Z'));
-  await first.nth('everyFiveMinutes', 1);
-  await running.host.close();
+  const dataDir = await folderAfterThe0200Run();
 
   const second = firings();
   const restarted = await startTimerHost(
