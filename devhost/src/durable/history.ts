@@ -21,6 +21,16 @@ function event(
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: iso(now), ...fields };
 }
 
+/** A failed task's fields, in both forms the engine reads: `FailureDetails`, and `Reason` with `Details`. */
+function taskFailure(taskId: number, failure: FailureDetails): Record<string, unknown> {
+  return {
+    TaskScheduledId: taskId,
+    Reason: failure.ErrorMessage,
+    Details: failure.StackTrace ?? '',
+    FailureDetails: failure,
+  };
+}
+
 export const events = {
   orchestratorStarted: (now: number) => event(EventType.OrchestratorStarted, now),
   orchestratorCompleted: (now: number) => event(EventType.OrchestratorCompleted, now),
@@ -65,12 +75,7 @@ export const events = {
   taskCompleted: (now: number, taskId: number, result: string) =>
     event(EventType.TaskCompleted, now, { TaskScheduledId: taskId, Result: result }),
   taskFailed: (now: number, taskId: number, failure: FailureDetails) =>
-    event(EventType.TaskFailed, now, {
-      TaskScheduledId: taskId,
-      Reason: failure.ErrorMessage,
-      Details: failure.StackTrace ?? '',
-      FailureDetails: failure,
-    }),
+    event(EventType.TaskFailed, now, taskFailure(taskId, failure)),
   subCreated: (now: number, id: number, name: string, instanceId: string, input: string) =>
     event(
       EventType.SubOrchestrationInstanceCreated,
@@ -81,12 +86,7 @@ export const events = {
   subCompleted: (now: number, taskId: number, result: string) =>
     event(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: taskId, Result: result }),
   subFailed: (now: number, taskId: number, failure: FailureDetails) =>
-    event(EventType.SubOrchestrationInstanceFailed, now, {
-      TaskScheduledId: taskId,
-      Reason: failure.ErrorMessage,
-      Details: failure.StackTrace ?? '',
-      FailureDetails: failure,
-    }),
+    event(EventType.SubOrchestrationInstanceFailed, now, taskFailure(taskId, failure)),
   timerCreated: (now: number, id: number, fireAt: number) =>
     event(EventType.TimerCreated, now, { FireAt: iso(fireAt) }, id),
   timerFired: (now: number, timerId: number, fireAt: string) =>
