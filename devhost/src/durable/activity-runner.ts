@@ -4,6 +4,7 @@
 import type { FunctionInvoker } from '../contracts.js';
 import type { Logger } from '../log.js';
 import { failureFromError } from './failure.js';
+import { IdleSignal } from './idle-signal.js';
 import type { DurableStore, WorkItemRow } from './store.js';
 import { typedDataToJson } from './typed-data.js';
 import type { Message } from './types.js';
@@ -28,7 +29,7 @@ export class ActivityRunner {
   /** Work items per instance that are queued or running, for batching completions into episodes. */
   private readonly perInstance = new Map<string, number>();
   private readonly pendingCompletions: Completion[] = [];
-  private readonly idle = new Set<() => void>();
+  private readonly idle = new IdleSignal();
   private active = 0;
   private flushScheduled = false;
   private stopped = false;
@@ -80,13 +81,7 @@ export class ActivityRunner {
     this.queue = [];
     this.head = 0;
     if (this.active === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idle.add(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.idle.wait(timeoutMs);
   }
 
   private pump(): void {
@@ -171,6 +166,6 @@ export class ActivityRunner {
       return;
     }
     if (touched.length > 0) this.options.onMessages(touched);
-    if (this.active === 0) for (const resolve of this.idle) resolve();
+    if (this.active === 0) this.idle.notify();
   }
 }

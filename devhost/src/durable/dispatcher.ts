@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { ActivityRunner } from './activity-runner.js';
 import { runEpisode, type EpisodePlan, type ReplayOutcome } from './episode.js';
 import { isReplayed, playedJson } from './history.js';
+import { IdleSignal } from './idle-signal.js';
 import { continueAsNew, createInstance } from './lifecycle.js';
 import { replayOrchestration } from './replay.js';
 import type { DurableStore, InstanceRow, WorkItemRow } from './store.js';
@@ -38,7 +39,7 @@ export class Dispatcher {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private readonly played = new Map<string, string[]>();
-  private readonly idle = new Set<() => void>();
+  private readonly idle = new IdleSignal();
   private readonly held = new Map<string, NodeJS.Timeout>();
   private readonly replayMs = new Map<string, number>();
   private stopped = false;
@@ -102,13 +103,7 @@ export class Dispatcher {
     for (const timer of this.held.values()) clearTimeout(timer);
     this.held.clear();
     if (this.running.size === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idle.add(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await this.idle.wait(timeoutMs);
   }
 
   private pump(): void {
@@ -123,7 +118,7 @@ export class Dispatcher {
       void this.process(id).finally(() => {
         this.running.delete(id);
         if (this.again.delete(id)) this.ready.add(id);
-        if (this.running.size === 0) for (const resolve of this.idle) resolve();
+        if (this.running.size === 0) this.idle.notify();
         this.pump();
       });
     }
