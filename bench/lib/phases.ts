@@ -3,7 +3,7 @@
 import { measureBaseline, type MeasuredBaseline } from './baseline.js';
 import { measureDurableRun, type DurableRunResult } from './durable-run.js';
 import { measureNoopFanOut, type NoopFanOutResult } from './noop-fanout.js';
-import type { BenchSystem } from './system.js';
+import { ACTIVITY_LIMIT_SETTING, type BenchSystem } from './system.js';
 
 export interface BenchSizes {
   /** The large run (10,000 at full size). */
@@ -110,6 +110,10 @@ export async function latencyPhase(
   log: PhaseLog,
 ): Promise<LatencySamples> {
   await bench.shapeWorker({ items: sizes.latencyItems, latencyMs: sizes.latencyMs });
+  // The host's own activity limit (64 in host.json) must not cap maxParallel below 100.
+  await bench.system.hosts.orchestrator.restart({
+    env: { [ACTIVITY_LIMIT_SETTING]: String(Math.max(64, sizes.latencyParallel)) },
+  });
   const samples: LatencySamples = { durable: [], baseline: [] };
   for (let rep = 1; rep <= sizes.reps; rep += 1) {
     const durable = await measureDurableRun(bench, { job: 'bench', maxParallel: sizes.latencyParallel });

@@ -59,6 +59,13 @@ export async function loadSupervisor(fromSource: boolean): Promise<Supervisor> {
 
 const MAX_RECORDS = 5_000;
 
+/**
+ * The app setting that overrides the orchestrator's host.json limit of 64 activities at once, as
+ * Azure honours it too; the latency-bound benchmark asks for 100 calls in flight.
+ */
+export const ACTIVITY_LIMIT_SETTING =
+  'AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions';
+
 /** Starts the system for benchmarks; `orchestratorEnv` adds settings (e.g. NODE_OPTIONS for a profile). */
 export async function startBenchSystem(
   shape: WorkerShape,
