@@ -3,6 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { listenOnLoopback } from '../../support/loopback.js';
+
 export interface FakeInstance {
   instanceId: string;
   name: string;
@@ -125,18 +127,8 @@ export async function startFakeManagementApi(
     const address = server.address() as AddressInfo;
     handle(req, res, `http://127.0.0.1:${address.port}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${prefix}`,
-    instances: store,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { baseUrl: `${url}${prefix}`, instances: store, requests, close };
 }
 
 /** An instance document as the API lists it, created `ageMs` ago. */

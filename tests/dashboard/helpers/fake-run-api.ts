@@ -1,7 +1,8 @@
 // A stand-in for the orchestrator's run API (`GET /api/runs`, `GET /api/runs/{id}`) that requires
 // one bearer token, for the dashboard's Runs view.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { listenOnLoopback } from '../../support/loopback.js';
 
 export interface FakeRunApi {
   baseUrl: string;
@@ -26,17 +27,8 @@ export async function startFakeRunApi(token: string, runs: Record<string, unknow
     const run = runs.find((r) => url.pathname === `/api/runs/${encodeURIComponent(String(r.id))}`);
     return run ? send(200, run) : send(404, { title: 'Not found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    authorizations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { baseUrl: url, authorizations, close };
 }
 
 /** A run document as the run API returns it. */

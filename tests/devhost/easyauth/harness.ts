@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -12,6 +11,7 @@ import {
   startEasyAuthProxy,
 } from '../../../devhost/src/easyauth/index.js';
 import { readClientSecret } from '../../../devhost/src/identity/index.js';
+import { listenOnLoopback } from '../../support/loopback.js';
 import { recordingLogger } from '../../support/recording-logger.js';
 import { registrations, startTestIdentity } from '../identity/helpers.js';
 
@@ -53,17 +53,8 @@ export async function startUpstream(
       respond(record, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    server,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, seen, server, close };
 }
 
 export interface Harness {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import type { RunStatus } from '../../../devhost/src/operator/index.js';
+import { listenOnLoopback } from '../../support/loopback.js';
 
 export interface SeenCall {
   method: string;
@@ -93,16 +93,6 @@ export async function startFakeRunApi(): Promise<{
       return problem(res, 404, 'No such route.');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    runs,
-    failNextGets,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, calls, runs, failNextGets, close };
 }

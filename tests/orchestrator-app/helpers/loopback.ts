@@ -1,7 +1,6 @@
 // Small real servers on 127.0.0.1 for the orchestrator tests: an App Service managed-identity endpoint
 // and a scriptable worker, and the real worker client wired to both.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { parseWorkerSettings } from '../../../orchestrator-app/src/settings.js';
 import {
@@ -9,6 +8,7 @@ import {
   sharedManagedIdentityCredential,
 } from '../../../orchestrator-app/src/worker/token-provider.js';
 import { createWorkerClient, type WorkerClient } from '../../../orchestrator-app/src/worker/worker-client.js';
+import { listenOnLoopback } from '../../support/loopback.js';
 
 export interface Loopback {
   url: string;
@@ -25,17 +25,7 @@ export async function listen(
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { server, ...(await listenOnLoopback(server)) };
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
