@@ -67,15 +67,8 @@ test(`the worker down for ${SIZES.workerOutageSeconds} s mid-run: the run comple
   );
 
   assert.equal(final.status, 'completed', JSON.stringify(final));
-  assert.equal(final.progress.succeeded + final.progress.failed, ITEMS, JSON.stringify(final.progress));
-  // TODO(orchestrator): calls in flight when the outage began give up after the inline retries
-  // (about 8 s of backoff) and end `failed` with the proxy's 502 instead of waiting on a durable
-  // timer; they are listed as failures and a retry-failed run finishes them. Until the item activity
-  // turns an exhausted 5xx into a durable wait, this test checks that nothing is lost that way.
-  for (const failure of final.failures.sample) assert.equal(failure.status, 502, JSON.stringify(failure));
-  if (final.progress.failed === 0) return;
-  const retry = await r.runs.retryFailed(id);
-  const retried = await r.waitForEnd(retry.id, 300_000);
-  assert.equal(retried.status, 'completed', JSON.stringify(retried));
-  assert.equal(retried.progress.succeeded, final.progress.failed, JSON.stringify(retried.progress));
+  // Calls in flight when the worker went away spend their inline retries on the proxy's 502, then
+  // wait on durable timers (RUN_THROTTLE_MAX_WAITS) until the worker is back: nothing fails.
+  assert.equal(final.progress.succeeded, ITEMS, JSON.stringify(final.progress));
+  assert.equal(final.progress.failed, 0, JSON.stringify(final.failures.sample.slice(0, 3)));
 });

@@ -251,12 +251,10 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
       case 'permanent':
         return { kind: 'failed', status: error.status, reason: error.message, attempts };
       case 'transient':
-        return {
-          kind: 'failed',
-          status: error.status,
-          reason: `gave up after ${attempts} attempts: ${error.message}`,
-          attempts,
-        };
+        // The worker (or its front end) is failing for now, e.g. a 502 while its host restarts: once the
+        // inline retries are spent, wait on a durable timer like a long Retry-After instead of failing
+        // the item; the chunk bounds those waits (RUN_THROTTLE_MAX_WAITS) and then fails it.
+        return { kind: 'throttled', status: error.status, retryAfterMs: settings.backoffMaxMs, attempts };
     }
   }
 
