@@ -8,19 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { type Dashboard, startDashboard } from '../../devhost/src/dashboard/index.js';
+import type { Dashboard } from '../../devhost/src/dashboard/index.js';
 import { type FunctionHost, startFunctionHost } from '../../devhost/src/functions-host/index.js';
 import { createLogger } from '../../devhost/src/log.js';
 import {
   ARTIFACTS,
   rowIds,
   browserSkipReason,
-  buildUi,
-  launchBrowser,
-  openPage,
-  removeBuiltUi,
+  type DashboardPage,
+  openDashboardPage,
   waitFor,
 } from './helpers/browser.js';
 
@@ -31,10 +29,9 @@ const BIG_ACTIVITIES = 10_000;
 describe('dashboard UI against the real durable backend', { skip: browserSkipReason() }, () => {
   let dataDir: string;
   let host: FunctionHost;
+  let ui: DashboardPage | undefined;
   let dashboard: Dashboard;
-  let browser: Browser;
   let page: Page;
-  let closePage: () => Promise<void>;
   let errors: string[];
 
   const mgmt = (path: string, init: RequestInit = {}): Promise<Response> =>
@@ -59,27 +56,20 @@ describe('dashboard UI against the real durable backend', { skip: browserSkipRea
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dashboard-live-'));
-    const [uiDir] = await Promise.all([buildUi()]);
     host = await startFunctionHost({ appDir: APP, port: 0, dataDir, logger: quiet, timers: false });
-    dashboard = await startDashboard({
-      port: 0,
+    ui = await openDashboardPage({
       managementBaseUrl: `${host.url}/runtime/webhooks/durabletask`,
       systemKey: host.keys.system,
       logger: quiet,
-      uiDir,
     });
-    browser = await launchBrowser();
-    ({ page, errors, close: closePage } = await openPage(browser));
+    ({ dashboard, page, errors } = ui);
     // Runs in the background while the other tests go; the history test waits for it.
     await start('bigHistory', 'big-history', { activities: BIG_ACTIVITIES, batch: 1000 });
   });
 
   after(async () => {
-    await closePage?.();
-    await browser?.close();
-    await dashboard?.close();
+    await ui?.close();
     await host?.close();
-    await removeBuiltUi();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -1,12 +1,15 @@
 // Browser-test plumbing: builds the front-end once per test process into a temporary folder (so a
 // test always runs the current source), launches Debian's Chromium through playwright-core, and
-// waits for conditions with deadlines instead of sleeping.
+// waits for conditions with deadlines instead of sleeping; opens a dashboard over a management API in it.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type Browser, chromium, type Page } from 'playwright-core';
+
+import { type Dashboard, startDashboard } from '../../../devhost/src/dashboard/index.js';
+import type { Logger } from '../../../devhost/src/log.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts', 'dashboard');
@@ -78,6 +81,46 @@ export async function openPage(
     return route.abort();
   });
   return { page, offsite, errors, close: () => context.close() };
+}
+
+/** A dashboard serving the freshly built UI, and a Chromium page to drive it. */
+export interface DashboardPage {
+  dashboard: Dashboard;
+  browser: Browser;
+  page: Page;
+  /** Requests that tried to leave loopback. */
+  offsite: string[];
+  /** Script errors and CSP violations. */
+  errors: string[];
+  uiDir: string;
+  /** Closes the page, the browser and the dashboard, and removes the built UI. */
+  close(): Promise<void>;
+}
+
+/** Builds the UI, starts a dashboard over `managementBaseUrl` on a free port, and opens a page. */
+export async function openDashboardPage(options: {
+  managementBaseUrl: string;
+  systemKey: string;
+  logger: Logger;
+}): Promise<DashboardPage> {
+  const uiDir = await buildUi();
+  const dashboard = await startDashboard({ port: 0, ...options, uiDir });
+  const browser = await launchBrowser();
+  const { page, offsite, errors, close } = await openPage(browser);
+  return {
+    dashboard,
+    browser,
+    page,
+    offsite,
+    errors,
+    uiDir,
+    close: async () => {
+      await close();
+      await browser.close();
+      await dashboard.close();
+      await removeBuiltUi();
+    },
+  };
 }
 
 /** Polls `check` until it returns a value other than undefined, null or false, or fails after `timeoutMs`. */

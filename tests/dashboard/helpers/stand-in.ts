@@ -1,11 +1,8 @@
 // The stand-in world of the dashboard's browser tests: a management API with seeded instances (one
 // with a 10,002-event history), a dashboard over it, and a page in Chromium that records requests
 // leaving loopback and script errors.
-import type { Browser, Page } from 'playwright-core';
-
-import { type Dashboard, startDashboard } from '../../../devhost/src/dashboard/index.js';
 import { createLogger } from '../../../devhost/src/log.js';
-import { buildUi, launchBrowser, openPage, removeBuiltUi } from './browser.js';
+import { type DashboardPage, openDashboardPage } from './browser.js';
 import {
   type FakeInstance,
   fakeInstance,
@@ -76,43 +73,19 @@ export function seed(): FakeInstance[] {
   return rows;
 }
 
-export interface StandIn {
+export interface StandIn extends DashboardPage {
   api: FakeManagementApi;
-  dashboard: Dashboard;
-  browser: Browser;
-  page: Page;
-  offsite: string[];
-  errors: string[];
-  uiDir: string;
-  close(): Promise<void>;
 }
 
 export async function startStandIn(): Promise<StandIn> {
-  const uiDir = await buildUi();
   const api = await startFakeManagementApi(KEY, seed());
-  const dashboard = await startDashboard({
-    port: 0,
-    managementBaseUrl: api.baseUrl,
-    systemKey: KEY,
-    logger: quiet,
-    uiDir,
-  });
-  const browser = await launchBrowser();
-  const { page, offsite, errors, close } = await openPage(browser);
+  const opened = await openDashboardPage({ managementBaseUrl: api.baseUrl, systemKey: KEY, logger: quiet });
   return {
+    ...opened,
     api,
-    dashboard,
-    browser,
-    page,
-    offsite,
-    errors,
-    uiDir,
     close: async () => {
-      await close();
-      await browser.close();
-      await dashboard.close();
+      await opened.close();
       await api.close();
-      await removeBuiltUi();
     },
   };
 }
