@@ -168,10 +168,16 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
     sendJson(call.res, 200, { instancesDeleted: deleted });
   };
 
-  const start = async (call: Call, name: string, id: string | undefined): Promise<void> => {
+  /** The request body as JSON text: null when blank, undefined when it is not JSON. */
+  const jsonBody = async (call: Call): Promise<string | null | undefined> => {
     const body = await readText(call.req, MAX_BODY);
-    const input = body.trim() === '' ? null : body;
-    if (input !== null && !isJson(input))
+    if (body.trim() === '') return null;
+    return isJson(body) ? body : undefined;
+  };
+
+  const start = async (call: Call, name: string, id: string | undefined): Promise<void> => {
+    const input = await jsonBody(call);
+    if (input === undefined)
       return sendProblem(call.res, 400, 'Bad request', 'The request body is not valid JSON.');
     const result = ops.start(name, id, input);
     const timeout = Number(call.query.get('timeout') ?? '0');
@@ -207,9 +213,8 @@ export function createHttpApi(options: HttpApiOptions): HttpHandler {
     switch (verb.toLowerCase()) {
       case 'raiseevent': {
         if (!extra) return sendProblem(call.res, 400, 'Bad request', 'The event name is missing.');
-        const body = await readText(call.req, MAX_BODY);
-        const input = body.trim() === '' ? null : body;
-        if (input !== null && !isJson(input))
+        const input = await jsonBody(call);
+        if (input === undefined)
           return sendProblem(call.res, 400, 'Bad request', 'The event data is not valid JSON.');
         return control(call, ops.raiseEvent(id, extra, input));
       }
