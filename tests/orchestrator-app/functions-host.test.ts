@@ -2,7 +2,7 @@
 // a run started over HTTP runs to completion against a worker stub, with the real managed-identity
 // flow, and neither the API nor the host's logs ever show a token.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { startAzurite, type RunningAzurite } from '../../devhost/src/azurite.js';
 import { startFunctionHost, type FunctionHost } from '../../devhost/src/functions-host/index.js';
 import { createLogger } from '../../devhost/src/log.js';
+import { assertBuildIsCurrent } from '../support/app-build.js';
 import {
   sendJson,
   startIdentityEndpoint,
@@ -30,14 +31,6 @@ let host: FunctionHost;
 let dataDir: string;
 const hostLines: string[] = [];
 let healed = false;
-
-function newest(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map(
-      (file) => statSync(join(dir, file)).mtimeMs,
-    ),
-  );
-}
 
 const operator = Buffer.from(
   JSON.stringify({
@@ -70,10 +63,7 @@ async function waitForEnd(id: string): Promise<Record<string, unknown>> {
 }
 
 before(async () => {
-  assert.ok(
-    newest(join(APP_DIR, 'dist')) >= newest(join(APP_DIR, 'src')),
-    'orchestrator-app/dist is older than its sources: run `npm run build -w orchestrator-app` first',
-  );
+  assertBuildIsCurrent(APP_DIR);
   azurite = await startAzurite();
   identity = await startIdentityEndpoint();
   worker = await startWorkerStub((request, res) => {

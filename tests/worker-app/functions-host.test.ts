@@ -1,6 +1,6 @@
 // The built worker app (dist/, as deployed) served over real HTTP by devhost's Functions host.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,20 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import { type RunningAzurite, startAzurite } from '../../devhost/src/azurite.js';
 import { type FunctionHost, startFunctionHost } from '../../devhost/src/functions-host/index.js';
 import { createLogger } from '../../devhost/src/log.js';
+import { assertBuildIsCurrent } from '../support/app-build.js';
 import { CALLER_APP_ID, authHeaders } from './helpers.js';
 
 const APP_DIR = join(import.meta.dirname, '../../worker-app');
 let azurite: RunningAzurite;
 let host: FunctionHost;
 let dataDir: string;
-
-function newest(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map(
-      (file) => statSync(join(dir, file)).mtimeMs,
-    ),
-  );
-}
 
 function process(itemId: string, key: string, body: unknown = { runId: 'run-host', period: '2026-04' }) {
   return fetch(`${host.url}/api/jobs/statements/items/${itemId}/process`, {
@@ -32,10 +25,7 @@ function process(itemId: string, key: string, body: unknown = { runId: 'run-host
 }
 
 before(async () => {
-  assert.ok(
-    newest(join(APP_DIR, 'dist')) >= newest(join(APP_DIR, 'src')),
-    'worker-app/dist is older than its sources: run `npm run build -w worker-app` first',
-  );
+  assertBuildIsCurrent(APP_DIR);
   azurite = await startAzurite();
   dataDir = mkdtempSync(join(tmpdir(), 'worker-host-'));
   host = await startFunctionHost({
