@@ -1,6 +1,6 @@
 // The instance list view: filters and sort from the URL, one page at a time through continuation
 // tokens, auto-refresh, selection and bulk actions.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 import { api } from '../api';
 import { replaceHash, useInterval } from '../hooks';
@@ -47,7 +47,6 @@ export function InstanceList({ params, config }: { params: URLSearchParams; conf
   const [request, setRequest] = useState<ActionRequest | undefined>();
   const [notice, setNotice] = useState('');
   const [tick, setTick] = useState(0);
-  const inFlight = useRef<AbortController | undefined>(undefined);
 
   const serverKey = JSON.stringify([
     filter.statuses,
@@ -62,9 +61,7 @@ export function InstanceList({ params, config }: { params: URLSearchParams; conf
   useEffect(() => replaceHash(listHash(filterToSearch(filter))), [filter]);
 
   useEffect(() => {
-    inFlight.current?.abort();
     const controller = new AbortController();
-    inFlight.current = controller;
     setLoading(true);
     const at = Date.now();
     api
