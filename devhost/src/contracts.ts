@@ -86,7 +86,7 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise
 /** The Durable Task extension of one function app's host. */
 export interface DurableExtension {
   readonly taskHubName: string;
-  /** The JSON object `durableClient` input bindings receive (see durable-protocol.md §3). */
+  /** The JSON object `durableClient` input bindings receive: task hub, creation and management URLs, and `rpcBaseUrl`. */
   clientBindingData(): Record<string, unknown>;
   /** Serves `/runtime/webhooks/durabletask/**` (system key) and the client RPC API `/durabletask/**`. */
   handleHttp: HttpHandler;

@@ -1,5 +1,5 @@
 // Replays an orchestration through the real durable-functions engine by invoking the app's
-// orchestrator function with the trigger input the Durable extension sends (durable-protocol.md §2).
+// orchestrator function with the trigger input the Durable extension sends (history, input, instance id, schema version).
 import type { FunctionInvoker } from '../contracts.js';
 import type { Logger } from '../log.js';
 import type { ReplayOutcome } from './episode.js';

@@ -36,7 +36,7 @@ export function checkStatusPayload(options: UrlOptions, id: string): Record<stri
   return instanceUrls(options, encodeURIComponent(id));
 }
 
-/** What a `durableClient` input binding receives (durable-protocol.md §3). */
+/** What a `durableClient` input binding receives: task hub, creation and management URLs, `rpcBaseUrl`. */
 export function clientBindingData(options: UrlOptions): Record<string, unknown> {
   const base = webhookBase(options);
   const code = `code=${encodeURIComponent(options.systemKey)}`;

@@ -1,5 +1,5 @@
 // The Durable HTTP management API at /runtime/webhooks/durabletask, case by case against the table
-// in shared/notes/anchors.md.
+// of the HTTP API reference Azure publishes for Durable Functions (routes, status codes, headers).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
