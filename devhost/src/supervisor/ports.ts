@@ -1,4 +1,5 @@
 // The ports of a local system: the defaults in docs/contracts.md, flags, and free ports for 0.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface SystemPorts {
@@ -73,13 +74,52 @@ function listenOnce(port: number): Promise<number> {
 }
 
 /**
+ * The ports below the kernel's ephemeral range, where a free port stays free until we bind it: a
+ * port the kernel handed out for `listen(0)` and we released can be taken at once by any outgoing
+ * connection, which made systems started side by side in busy test runs fail with EADDRINUSE.
+ */
+function quietRange(): { low: number; high: number } | undefined {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low === undefined || !Number.isInteger(low) || low < 12_000) return undefined;
+    return { low: 10_000, high: low };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A free loopback port: a random one below the ephemeral range where the system has one, else any. */
+async function freePort(taken: ReadonlySet<number>): Promise<number> {
+  const range = quietRange();
+  for (let tries = 0; range && tries < 100; tries += 1) {
+    const candidate = range.low + Math.floor(Math.random() * (range.high - range.low));
+    if (taken.has(candidate)) continue;
+    try {
+      return await listenOnce(candidate);
+    } catch {
+      // taken: try another
+    }
+  }
+  return listenOnce(0);
+}
+
+/**
  * Replaces every 0 with a free loopback port and checks the others are free. The parts need each
  * other's addresses before they start (the worker's URL goes into the orchestrator's settings),
  * so ports are fixed first.
  */
 export async function resolvePorts(ports: SystemPorts): Promise<SystemPorts> {
   const resolved = { ...ports };
+  const taken = new Set(Object.values(ports).filter((port) => port !== 0));
   for (const key of Object.keys(resolved) as (keyof SystemPorts)[]) {
+    if (resolved[key] === 0) {
+      resolved[key] = await freePort(taken);
+      taken.add(resolved[key]);
+      continue;
+    }
     try {
       resolved[key] = await listenOnce(resolved[key]);
     } catch (err) {
@@ -89,9 +129,9 @@ export async function resolvePorts(ports: SystemPorts): Promise<SystemPorts> {
       );
     }
   }
-  const taken = Object.values(resolved);
-  if (new Set(taken).size !== taken.length) {
-    throw new PortInUseError(`Two parts were given the same port (${taken.join(', ')}); give each its own.`);
+  const all = Object.values(resolved);
+  if (new Set(all).size !== all.length) {
+    throw new PortInUseError(`Two parts were given the same port (${all.join(', ')}); give each its own.`);
   }
   return resolved;
 }

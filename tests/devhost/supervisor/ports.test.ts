@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 
@@ -24,4 +25,15 @@ test('a port that is taken fails the start with the flag that moves it', async (
   } finally {
     server.close();
   }
+});
+
+test('free ports come from below the ephemeral range, where outgoing connections never take them', async (t) => {
+  let low: number;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return t.skip('this system does not publish its ephemeral port range');
+  }
+  const ports = await resolvePorts(portsFromBase(0));
+  for (const port of Object.values(ports)) assert.ok(port < low, `port ${port} is in the ephemeral range`);
 });
