@@ -92,8 +92,10 @@ function quietRange(): { low: number; high: number } | undefined {
 }
 
 /** A free loopback port: a random one below the ephemeral range where the system has one, else any. */
-async function freePort(taken: ReadonlySet<number>): Promise<number> {
-  const range = quietRange();
+async function freePort(
+  taken: ReadonlySet<number>,
+  range: { low: number; high: number } | undefined,
+): Promise<number> {
   for (let tries = 0; range && tries < 100; tries += 1) {
     const candidate = range.low + Math.floor(Math.random() * (range.high - range.low));
     if (taken.has(candidate)) continue;
@@ -114,9 +116,10 @@ async function freePort(taken: ReadonlySet<number>): Promise<number> {
 export async function resolvePorts(ports: SystemPorts): Promise<SystemPorts> {
   const resolved = { ...ports };
   const taken = new Set(Object.values(ports).filter((port) => port !== 0));
+  const range = quietRange();
   for (const key of Object.keys(resolved) as (keyof SystemPorts)[]) {
     if (resolved[key] === 0) {
-      resolved[key] = await freePort(taken);
+      resolved[key] = await freePort(taken, range);
       taken.add(resolved[key]);
       continue;
     }
